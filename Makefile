@@ -1,0 +1,42 @@
+# The README's two commands: `make run` (the product on SQLite with the demo campaign) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi.py
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+# Local secrets, generated once; never committed.
+.env: | $(BIN)/python
+	$(BIN)/python -c "import secrets; print(f'SECRET_KEY={secrets.token_urlsafe(32)}\nLINK_SECRET={secrets.token_urlsafe(32)}')" > .env
+
+run: $(VENV)/.runtime .env
+	mkdir -p instance
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/submit.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,27 @@
+"""gunicorn settings: `gunicorn -c gunicorn.conf.py wsgi:app`. Access log lines have tokens removed."""
+
+import os
+
+from gunicorn.glogging import Logger
+
+from survey_app.logs import redact
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+timeout = 60
+
+
+class RedactingLogger(Logger):
+    """Access log without personal tokens in the request line or path."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "{raw_uri}e"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = redact(atoms[key])
+        return atoms
+
+
+logger_class = RedactingLogger

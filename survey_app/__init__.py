@@ -1,0 +1,41 @@
+"""The survey platform's Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import db_setup, logs
+from .config import Config
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the application; nothing happens at import time."""
+    app = Flask(__name__, instance_relative_config=True)
+    config = config or Config()
+    config.check()
+    app.config.from_object(config)
+    logs.configure(app.config["LOG_LEVEL"])
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    db_setup.init_app(app)
+
+    from . import models  # noqa: F401  (register tables)
+    from .admin import bp as admin_bp
+    from .api import bp as api_bp
+    from .respond import bp as respond_bp
+
+    app.register_blueprint(respond_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(admin_bp)
+    csrf.exempt(api_bp)  # the JSON API is addressed by token or bearer header, never by cookie
+
+    from . import cli, security
+
+    cli.init_app(app)
+    security.init_app(app)
+    return app

@@ -1,0 +1,120 @@
+"""The OpenAPI 3.1 document of /api/v1, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+from . import bp
+
+
+def _err(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 43},
+         "description": "The personal token from the invitation link /s/{token}."}
+ANSWERS = {
+    "type": "object",
+    "description": "Answers by target unit code, then question code: the chosen option code "
+    "(an empty string or null clears an answer).",
+    "additionalProperties": {"type": "object", "additionalProperties": {"type": ["string", "null"]}},
+    "example": {"SO-NV": {"S01": "A", "S02": "X"}},
+}
+COMMON = {
+    "403": _err("The campaign has not opened yet."),
+    "404": _err("No questionnaire for this token."),
+    "409": _err("Already submitted (from this or another device)."),
+    "410": _err("The campaign is closed, or this link was replaced by a newer one (error: closed | revoked)."),
+    "429": {"description": "Too many requests from this address."},
+}
+PROBLEM = {
+    "type": "object",
+    "properties": {"unit": {"type": "string"}, "question": {"type": "string"}, "reason": {"type": "string"},
+                   "text": {"type": "string"}},
+}
+
+SPEC = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Khảo sát Chỉ số CCHC: API",
+        "version": "1",
+        "description": "The respondent flow as JSON, for clients other than the web page. "
+        "Responses are anonymous: nothing returned after submit leads back to the person.",
+    },
+    "paths": {
+        "/api/v1/r/{token}": {
+            "get": {
+                "summary": "The questionnaire with the answers saved so far",
+                "parameters": [TOKEN],
+                "responses": {
+                    "200": {"description": "The questionnaire",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Questionnaire"}}}},
+                    **{k: v for k, v in COMMON.items() if k != "409"},
+                },
+            }
+        },
+        "/api/v1/r/{token}/answers": {
+            "put": {
+                "summary": "Save some answers to the draft (partial; merged with earlier ones)",
+                "parameters": [TOKEN],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"answers": ANSWERS}, "required": ["answers"]}}}},
+                "responses": {
+                    "200": {"description": "Saved", "content": {"application/json": {"schema": {
+                        "type": "object", "properties": {"saved": {"type": "boolean"},
+                                                         "progress": {"$ref": "#/components/schemas/Progress"}}}}}},
+                    "422": {"description": "Unknown unit, question or option; nothing saved",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Invalid"}}}},
+                    **COMMON,
+                },
+            }
+        },
+        "/api/v1/r/{token}/submit": {
+            "post": {
+                "summary": "Submit the questionnaire once",
+                "description": "Optionally carries the last answers. Exactly one of concurrent submits wins; "
+                "the others get 409.",
+                "parameters": [TOKEN],
+                "requestBody": {"required": False, "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"answers": ANSWERS}}}}},
+                "responses": {
+                    "200": {"description": "Stored", "content": {"application/json": {"schema": {
+                        "type": "object", "properties": {"status": {"const": "submitted"}}}}}},
+                    "422": {"description": "Incomplete: every missing question is named; answers sent are kept",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Invalid"}}}},
+                    **COMMON,
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "Error": {"type": "object", "required": ["error", "message"],
+                      "properties": {"error": {"type": "string"}, "message": {"type": "string"}}},
+            "Invalid": {"type": "object", "properties": {
+                "error": {"enum": ["incomplete", "invalid_answers"]}, "message": {"type": "string"},
+                "missing": {"type": "array", "items": PROBLEM}, "problems": {"type": "array", "items": PROBLEM}}},
+            "Progress": {"type": "object", "properties": {"answered": {"type": "integer"}, "total": {"type": "integer"}}},
+            "Questionnaire": {
+                "type": "object",
+                "properties": {
+                    "campaign": {"type": "object"},
+                    "group": {"type": "object"},
+                    "status": {"enum": ["issued", "opened", "started", "submitted"]},
+                    "anonymity_k": {"type": "integer"},
+                    "progress": {"$ref": "#/components/schemas/Progress"},
+                    "scales": {"type": "object"},
+                    "sections": {"type": "array", "description": "One section per unit rated (several for a matrix questionnaire)",
+                                 "items": {"type": "object"}},
+                    "answers": ANSWERS,
+                },
+            },
+        }
+    },
+}
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The API description."""
+    return jsonify(SPEC)

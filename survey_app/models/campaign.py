@@ -1,0 +1,83 @@
+"""Campaign and the parts of its pack that answers and tallies point at."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..packs import Pack
+
+
+class Campaign(db.Model):
+    """One year's survey, built from a pack whose exact content it keeps."""
+
+    __table_args__ = (sa.CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    status: Mapped[str] = mapped_column(sa.String(10), default="draft")
+    opens_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    closes_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    pack_code: Mapped[str] = mapped_column(sa.String(40))
+    pack_sha256: Mapped[str] = mapped_column(sa.String(64))
+    pack_files: Mapped[dict] = mapped_column(sa.JSON)
+    pack_content: Mapped[dict] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+    @property
+    def pack(self) -> Pack:
+        """Typed view of the stored pack, built once per pack hash."""
+        view = _PACK_VIEWS.get(self.pack_sha256)
+        if view is None:
+            view = _PACK_VIEWS[self.pack_sha256] = Pack.from_dict(self.pack_content)
+        return view
+
+
+_PACK_VIEWS: dict[str, Pack] = {}
+
+
+class Unit(db.Model):
+    """A unit scored in a campaign (a department, a district, a commune)."""
+
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    name: Mapped[str] = mapped_column(sa.String(300))
+    unit_type: Mapped[str] = mapped_column(sa.String(40))
+
+    campaign: Mapped[Campaign] = relationship()
+
+
+class RespondentGroup(db.Model):
+    """A respondent group of the campaign's pack (a row so answers and tallies can refer to it)."""
+
+    __tablename__ = "respondent_group"
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    name: Mapped[str] = mapped_column(sa.String(300))
+    unit_type: Mapped[str] = mapped_column(sa.String(40))
+    rates_unit_type: Mapped[str | None] = mapped_column(sa.String(40))
+
+
+class Question(db.Model):
+    """A question of the campaign's pack (a row so answers and tallies can refer to it)."""
+
+    __table_args__ = (sa.UniqueConstraint("campaign_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    position: Mapped[int]
+    unit_type: Mapped[str] = mapped_column(sa.String(40))
+    area: Mapped[str] = mapped_column(sa.String(40))
+    points: Mapped[Decimal] = mapped_column(sa.Numeric(8, 4))

@@ -1,0 +1,42 @@
+"""Submitted responses: anonymous by default, with nothing that leads to the invitation or person."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+class Response(db.Model):
+    """One submitted questionnaire. Its id is random so that row order tells nothing."""
+
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('valid', 'excluded')", name="status"),
+    )
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("respondent_group.id"))
+    pack_sha256: Mapped[str] = mapped_column(sa.String(64))
+    submitted_on: Mapped[date] = mapped_column(sa.Date)  # day-level only
+    status: Mapped[str] = mapped_column(sa.String(10), default="valid")
+    # Set only when the pack is not anonymous; unique, so one response per invitation.
+    invitation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invitation.id"), unique=True)
+
+    answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
+
+
+class Answer(db.Model):
+    """One chosen option for one question about one target unit."""
+
+    response_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id"), primary_key=True)
+    option_code: Mapped[str] = mapped_column(sa.String(40))
+
+    response: Mapped[Response] = relationship(back_populates="answers")

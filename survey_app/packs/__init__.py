@@ -1,0 +1,9 @@
+"""Questionnaire packs: YAML format, validation, and the typed view campaigns use."""
+
+from .loader import LoadedPack, PackError, PackIssue, load_pack, load_pack_files
+from .model import Area, Group, Option, Pack, Question, Scale, UnitType
+
+__all__ = [
+    "Area", "Group", "LoadedPack", "Option", "Pack", "PackError", "PackIssue", "Question", "Scale",
+    "UnitType", "load_pack", "load_pack_files",
+]

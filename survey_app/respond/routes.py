@@ -1,0 +1,93 @@
+"""Questionnaire pages: load (404/410 early) → act → render. Works without JavaScript."""
+
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, request, url_for
+
+from ..extensions import limiter
+from ..services import responding
+from ..services.errors import NotFound
+from . import bp
+from .texts import MESSAGES
+
+FIELD_PREFIX = "a:"
+
+
+def _token_limit() -> str:
+    return current_app.config["RATELIMIT_TOKEN_ROUTES"]
+
+
+def _unknown_limit() -> str:
+    return current_app.config["RATELIMIT_UNKNOWN_TOKEN"]
+
+
+def _message(key: str, status: int, campaign=None):
+    return render_template("respond/message.html", msg=MESSAGES[key], campaign=campaign), status
+
+
+def _guarded(action):
+    """Run a service call, turning its refusals into the matching page."""
+    try:
+        return action(), None
+    except NotFound:
+        return None, _message("unknown", 404)
+    except responding.Gone as exc:
+        return None, _message(exc.reason, 410, exc.campaign)
+    except responding.NotOpen as exc:
+        return None, _message("not_open", 403, exc.campaign)
+
+
+def _page_index(q, raw) -> int:
+    try:
+        return min(max(int(raw), 0), len(q.sections) - 1)
+    except (TypeError, ValueError):
+        return 0
+
+
+@bp.get("/s/<token>")
+@limiter.limit(_token_limit)
+@limiter.limit(_unknown_limit, deduct_when=lambda r: r.status_code == 404)
+def questionnaire(token: str):
+    """Show one section of the questionnaire (the whole of it when the group rates its own unit)."""
+    q, refusal = _guarded(lambda: responding.open_questionnaire(token))
+    if refusal:
+        return refusal
+    if q.submitted:
+        return _message("thanks", 200, q.campaign)
+    return render_template("respond/questionnaire.html", q=q, page=_page_index(q, request.args.get("p")),
+                           problems=[])
+
+
+@bp.post("/s/<token>")
+@limiter.limit(_token_limit)
+@limiter.limit(_unknown_limit, deduct_when=lambda r: r.status_code == 404)
+def save(token: str):
+    """Plain form post: save the section's answers, then move, stay or submit."""
+    answers: dict[str, dict[str, str]] = {}
+    for name, value in request.form.items():
+        if name.startswith(FIELD_PREFIX) and name.count(":") == 2:
+            _, unit, question = name.split(":")
+            answers.setdefault(unit, {})[question] = value
+    action = request.form.get("action", "save")
+    try:
+        if action == "submit":
+            q, refusal = _guarded(lambda: responding.submit(token, answers))
+            if refusal:
+                return refusal
+            return redirect(url_for(".questionnaire", token=token), code=303)
+        q, refusal = _guarded(lambda: responding.save_answers(token, answers))
+    except responding.AlreadySubmitted:
+        return _message("already", 409)
+    except responding.Incomplete as exc:
+        q = responding.open_questionnaire(token, mark_opened=False)
+        first = exc.problems[0]
+        page = next(i for i, s in enumerate(q.sections) if s.unit.code == first.unit)
+        return render_template("respond/questionnaire.html", q=q, page=page, problems=exc.problems), 422
+    except responding.InvalidAnswers as exc:
+        q = responding.open_questionnaire(token, mark_opened=False)
+        return render_template("respond/questionnaire.html", q=q, page=0, problems=exc.problems), 422
+    if refusal:
+        return refusal
+    page = _page_index(q, request.form.get("goto", request.form.get("p")))
+    return redirect(url_for(".questionnaire", token=token, p=page or None, _anchor="top" if page else None),
+                    code=303)

@@ -1,0 +1,37 @@
+"""Everything a respondent reads outside the questionnaire itself, in one place."""
+
+MESSAGES = {
+    "unknown": {
+        "title": "Không tìm thấy phiếu khảo sát",
+        "text": "Đường liên kết không đúng hoặc đã bị gõ sai. Vui lòng mở lại đúng đường liên kết trong "
+        "thư mời, hoặc liên hệ cán bộ đầu mối của cơ quan để được cấp lại.",
+    },
+    "revoked": {
+        "title": "Đường liên kết này đã được thay thế",
+        "text": "Anh/chị đã được cấp một đường liên kết mới. Vui lòng dùng đường liên kết trong thư mời gần "
+        "nhất; các câu đã trả lời vẫn được giữ. Nếu chưa nhận được, hãy liên hệ cán bộ đầu mối.",
+    },
+    "closed": {
+        "title": "Đợt khảo sát đã kết thúc",
+        "text": "Đợt khảo sát này đã đóng nên không thể trả lời thêm. Nếu anh/chị cho rằng có nhầm lẫn, "
+        "vui lòng liên hệ Sở Nội vụ.",
+    },
+    "not_open": {
+        "title": "Đợt khảo sát chưa bắt đầu",
+        "text": "Phiếu khảo sát sẽ mở vào thời gian ghi trong thư mời. Vui lòng quay lại sau.",
+    },
+    "already": {
+        "title": "Phiếu đã được nộp",
+        "text": "Phiếu khảo sát của anh/chị đã được nộp trước đó (có thể từ một thiết bị khác). "
+        "Mỗi người chỉ nộp một lần; không cần làm gì thêm.",
+    },
+    "thanks": {
+        "title": "Cảm ơn anh/chị đã hoàn thành phiếu khảo sát",
+        "text": "Phiếu đã được ghi nhận. Câu trả lời được tổng hợp ẩn danh, không gắn với tên của anh/chị.",
+    },
+}
+
+ANONYMITY = (
+    "Phiếu khảo sát ẩn danh: câu trả lời được lưu tách khỏi họ tên và đường liên kết của anh/chị; "
+    "kết quả chỉ được công bố theo nhóm từ {k} người trở lên."
+)

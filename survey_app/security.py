@@ -1,0 +1,36 @@
+"""Response headers and sign-in wiring shared by every blueprint."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+from .extensions import db, login_manager
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+def init_app(app: Flask) -> None:
+    """Security headers on every response; no-store on pages addressed by a personal token."""
+
+    @app.after_request
+    def headers(resp: Response) -> Response:
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        # A personal link must never leak to another site through the Referer header.
+        resp.headers["Referrer-Policy"] = "no-referrer"
+        resp.headers["X-Frame-Options"] = "DENY"
+        if request.path.startswith(("/s/", "/api/v1/r/", "/admin")):
+            resp.headers["Cache-Control"] = "no-store"
+        return resp
+
+    login_manager.login_view = "admin.login"
+    login_manager.login_message = "Vui lòng đăng nhập."
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from .models import User
+
+        return db.session.get(User, int(user_id))

@@ -1,0 +1,147 @@
+"""Create campaigns from packs and move them through draft → open → closed."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import Campaign, Question, RespondentGroup, Unit
+from ..packs import load_pack
+from ..timeutil import aware, now
+from .errors import NotFound, ServiceError
+
+log = logging.getLogger(__name__)
+
+
+def get_campaign(code: str | None = None) -> Campaign:
+    """The campaign with this code, or the only/most recent one when no code is given."""
+    if code:
+        campaign = db.session.scalar(sa.select(Campaign).where(Campaign.code == code))
+        if campaign is None:
+            raise NotFound(f"no campaign with code {code!r}")
+        return campaign
+    campaign = db.session.scalar(sa.select(Campaign).order_by(Campaign.created_at.desc()).limit(1))
+    if campaign is None:
+        raise NotFound("no campaign yet: create one with `flask campaign create`")
+    return campaign
+
+
+def create_campaign(
+    pack_dir: str | Path, code: str, opens_at: datetime, closes_at: datetime, title: str | None = None
+) -> Campaign:
+    """Store the pack's exact files and content; units listed in the pack are created too."""
+    loaded = load_pack(pack_dir)
+    for warning in loaded.warnings:
+        log.warning("pack warning: %s", warning)
+    if closes_at <= opens_at:
+        raise ServiceError("the closing time must be after the opening time")
+    if db.session.scalar(sa.select(Campaign.id).where(Campaign.code == code)):
+        raise ServiceError(f"a campaign with code {code!r} already exists")
+    pack = loaded.pack
+    campaign = Campaign(
+        code=code,
+        title=title or pack.title,
+        status="draft",
+        opens_at=opens_at,
+        closes_at=closes_at,
+        pack_code=pack.code,
+        pack_sha256=loaded.sha256,
+        pack_files=loaded.files,
+        pack_content=loaded.content,
+        created_at=now(),
+    )
+    db.session.add(campaign)
+    db.session.flush()
+    db.session.add_all(
+        RespondentGroup(
+            campaign_id=campaign.id, code=g.code, name=g.name, unit_type=g.unit_type,
+            rates_unit_type=g.rates_unit_type,
+        )
+        for g in pack.groups
+    )
+    db.session.add_all(
+        Question(
+            campaign_id=campaign.id, code=q.code, position=i, unit_type=q.unit_type, area=q.area,
+            points=q.points,
+        )
+        for i, q in enumerate(pack.questions)
+    )
+    db.session.add_all(
+        Unit(campaign_id=campaign.id, code=u.code, name=u.name, unit_type=u.unit_type) for u in pack.units
+    )
+    db.session.commit()
+    log.info("campaign %s created from pack %s (%s)", code, pack.code, loaded.sha256[:12])
+    return campaign
+
+
+def open_campaign(code: str | None = None) -> Campaign:
+    """Let respondents answer (within the campaign's window)."""
+    campaign = get_campaign(code)
+    if campaign.status == "closed":
+        raise ServiceError(f"campaign {campaign.code} is closed; a closed campaign is not reopened")
+    campaign.status = "open"
+    db.session.commit()
+    log.info("campaign %s opened", campaign.code)
+    return campaign
+
+
+def close_campaign(code: str | None = None) -> Campaign:
+    """Stop accepting answers; links then answer 410."""
+    campaign = get_campaign(code)
+    campaign.status = "closed"
+    db.session.commit()
+    log.info("campaign %s closed", campaign.code)
+    return campaign
+
+
+def accepting_answers(campaign: Campaign, at: datetime | None = None) -> str | None:
+    """None when answers are accepted, else why not: 'not_open' or 'closed'."""
+    at = at or now()
+    if campaign.status == "closed" or at >= aware(campaign.closes_at):
+        return "closed"
+    if campaign.status != "open" or at < aware(campaign.opens_at):
+        return "not_open"
+    return None
+
+
+def status_lines(campaign: Campaign) -> list[str]:
+    """The funnel per unit type and the unit × group cells under the pack's minimum sample."""
+    from ..models import ProgressCounter, ResponseCount
+
+    pack = campaign.pack
+    rows = db.session.execute(
+        sa.select(Unit.unit_type, sa.func.sum(ProgressCounter.invited), sa.func.sum(ProgressCounter.opened),
+                  sa.func.sum(ProgressCounter.started), sa.func.sum(ProgressCounter.submitted))
+        .join(Unit, Unit.id == ProgressCounter.unit_id)
+        .where(ProgressCounter.campaign_id == campaign.id)
+        .group_by(Unit.unit_type)
+    ).all()
+    lines = []
+    for utype, invited, opened, started, submitted in sorted(rows):
+        rate = 100 * submitted / invited if invited else 0
+        name = pack.unit_type_by_code[utype].name if utype in pack.unit_type_by_code else utype
+        lines.append(f"{name}: invited {invited}, opened {opened}, started {started}, "
+                     f"submitted {submitted} ({rate:.1f}%)")
+    counts = {
+        (u, g): n
+        for u, g, n in db.session.execute(
+            sa.select(ResponseCount.unit_id, ResponseCount.group_id, ResponseCount.responses)
+            .where(ResponseCount.campaign_id == campaign.id)
+        )
+    }
+    units = db.session.scalars(sa.select(Unit).where(Unit.campaign_id == campaign.id).order_by(Unit.code)).all()
+    groups = db.session.scalars(sa.select(RespondentGroup).where(RespondentGroup.campaign_id == campaign.id)).all()
+    below = []
+    for unit in units:
+        for g in groups:
+            spec = pack.group_by_code[g.code]
+            if spec.target_type() == unit.unit_type:
+                n = counts.get((unit.id, g.id), 0)
+                if n < spec.min_responses:
+                    below.append(f"  {unit.code} × {g.code}: {n} of {spec.min_responses} valid responses")
+    lines.append(f"unit × group cells below the minimum sample: {len(below)}")
+    return lines + below

@@ -1,0 +1,134 @@
+"""Live counters: SQL-side increments on every write, and a rebuild from the stored rows."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+import sqlalchemy as sa
+
+from ..db_setup import insert_for
+from ..extensions import db
+from ..models import Answer, AnswerTally, Campaign, Invitation, ProgressCounter, Respondent, Response, ResponseCount
+
+log = logging.getLogger(__name__)
+FUNNEL = ("invited", "opened", "started", "submitted")
+
+
+def bump_progress(campaign_id: int, unit_id: int, group_id: int, column: str, delta: int = 1) -> None:
+    """progress.<column> += delta for one unit × group, creating the row when needed."""
+    if column not in FUNNEL:
+        raise ValueError(f"column must be one of {FUNNEL}")
+    insert = insert_for(db.session)
+    counts = {c: 0 for c in FUNNEL} | {column: delta}
+    stmt = insert(ProgressCounter).values(campaign_id=campaign_id, unit_id=unit_id, group_id=group_id, **counts)
+    table = ProgressCounter.__table__
+    db.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["campaign_id", "unit_id", "group_id"], set_={column: table.c[column] + delta}
+        )
+    )
+
+
+def add_response(response: Response, answers: list[Answer]) -> None:
+    """Count one submitted response into answer_tally and response_count (same transaction)."""
+    insert = insert_for(db.session)
+    option_counts = Counter((a.unit_id, a.question_id, a.option_code) for a in answers)
+    rows = [
+        dict(campaign_id=response.campaign_id, unit_id=u, group_id=response.group_id, question_id=q,
+             option_code=o, count=n)
+        for (u, q, o), n in option_counts.items()
+    ]
+    tally = AnswerTally.__table__
+    stmt = insert(AnswerTally).values(rows)
+    db.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["campaign_id", "unit_id", "group_id", "question_id", "option_code"],
+            set_={"count": tally.c.count + stmt.excluded.count},
+        )
+    )
+    counts = ResponseCount.__table__
+    stmt = insert(ResponseCount).values(
+        [dict(campaign_id=response.campaign_id, unit_id=u, group_id=response.group_id, responses=1)
+         for u in sorted({a.unit_id for a in answers})]
+    )
+    db.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["campaign_id", "unit_id", "group_id"],
+            set_={"responses": counts.c.responses + 1},
+        )
+    )
+
+
+def rebuild_progress(campaign: Campaign) -> None:
+    """Recompute the funnel counters from the live invitations (no commit: callers decide)."""
+    db.session.execute(sa.delete(ProgressCounter).where(ProgressCounter.campaign_id == campaign.id))
+    inv = Invitation
+    status_at_least = lambda *states: sa.func.sum(sa.case((inv.status.in_(states), 1), else_=0))  # noqa: E731
+    query = (
+        sa.select(
+            inv.campaign_id, Respondent.unit_id, Respondent.group_id,
+            sa.func.count().label("invited"),
+            status_at_least("opened", "started", "submitted").label("opened"),
+            status_at_least("started", "submitted").label("started"),
+            status_at_least("submitted").label("submitted"),
+        )
+        .join(Respondent, Respondent.id == inv.respondent_id)
+        .where(inv.campaign_id == campaign.id, inv.revoked_at.is_(None))
+        .group_by(inv.campaign_id, Respondent.unit_id, Respondent.group_id)
+    )
+    db.session.execute(
+        sa.insert(ProgressCounter).from_select(
+            ["campaign_id", "unit_id", "group_id", *FUNNEL], query
+        )
+    )
+
+
+def rebuild_tallies(campaign: Campaign) -> None:
+    """Recompute every counter of the campaign from invitations and valid responses, then commit."""
+    rebuild_progress(campaign)
+    for model in (AnswerTally, ResponseCount):
+        db.session.execute(sa.delete(model).where(model.campaign_id == campaign.id))
+    valid = (Response.campaign_id == campaign.id) & (Response.status == "valid")
+    db.session.execute(
+        sa.insert(AnswerTally).from_select(
+            ["campaign_id", "unit_id", "group_id", "question_id", "option_code", "count"],
+            sa.select(Response.campaign_id, Answer.unit_id, Response.group_id, Answer.question_id,
+                      Answer.option_code, sa.func.count())
+            .join(Answer, Answer.response_id == Response.id)
+            .where(valid)
+            .group_by(Response.campaign_id, Answer.unit_id, Response.group_id, Answer.question_id,
+                      Answer.option_code),
+        )
+    )
+    per_target = (
+        sa.select(Response.id, Answer.unit_id, Response.group_id)
+        .join(Answer, Answer.response_id == Response.id)
+        .where(valid)
+        .distinct()
+        .subquery()
+    )
+    db.session.execute(
+        sa.insert(ResponseCount).from_select(
+            ["campaign_id", "unit_id", "group_id", "responses"],
+            sa.select(sa.literal(campaign.id), per_target.c.unit_id, per_target.c.group_id, sa.func.count())
+            .group_by(per_target.c.unit_id, per_target.c.group_id),
+        )
+    )
+    db.session.commit()
+    log.info("tallies of campaign %s rebuilt", campaign.code)
+
+
+def snapshot(campaign: Campaign) -> dict[str, dict]:
+    """All counters of a campaign as plain dicts (for comparison and export)."""
+    out: dict[str, dict] = {}
+    for model, keys, values in (
+        (AnswerTally, ("unit_id", "group_id", "question_id", "option_code"), ("count",)),
+        (ResponseCount, ("unit_id", "group_id"), ("responses",)),
+        (ProgressCounter, ("unit_id", "group_id"), FUNNEL),
+    ):
+        rows = db.session.execute(sa.select(model).where(model.campaign_id == campaign.id)).scalars()
+        out[model.__tablename__] = {
+            tuple(getattr(r, k) for k in keys): tuple(getattr(r, v) for v in values) for r in rows
+        }
+    return out

@@ -1,0 +1,155 @@
+"""Shared fixtures: an app per database back end (SQLite always, PostgreSQL when
+TEST_DATABASE_URL is set), emptied between tests, plus ready-made campaigns."""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from survey_app import create_app
+from survey_app.config import ROOT, TestConfig
+from survey_app.extensions import db, limiter
+from survey_app.models import Campaign, Invitation, Respondent
+from survey_app.services import campaigns, invitations, roster
+from survey_app.timeutil import now
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+PACKS = ROOT / "questionnaires"
+
+
+def _database_url(backend: str, tmp_root: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_root / 'test.sqlite3'}"
+    url = os.environ["TEST_DATABASE_URL"]
+    return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+
+
+@pytest.fixture(scope="session")
+def _apps(tmp_path_factory):
+    """One app per back end for the whole session, its schema built by the migrations."""
+    apps = {}
+    for backend in BACKENDS:
+        url = _database_url(backend, tmp_path_factory.mktemp(backend))
+        app = create_app(TestConfig(url))
+        with app.app_context():
+            if backend == "postgresql":
+                with db.engine.begin() as conn:
+                    conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+            upgrade()
+        apps[backend] = app
+    yield apps
+    for app in apps.values():
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request, _apps):
+    """The app on one back end, with every table emptied and rate limits reset."""
+    app = _apps[request.param]
+    with app.app_context():
+        _empty(app)
+        limiter.reset()
+        yield app
+        db.session.remove()
+
+
+def _empty(app) -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"TRUNCATE {', '.join(map(repr, tables))} RESTART IDENTITY CASCADE".replace("'", '"'))
+        else:
+            for name in tables:
+                conn.exec_driver_sql(f'DELETE FROM "{name}"')
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+RESPONDENT_HEADER = ["unit_code", "group_code", "full_name", "position", "email", "phone", "zalo_id",
+                     "telegram_username"]
+
+
+@dataclass
+class Setup:
+    """A campaign with respondents and live links; `tokens[email]` is each person's token."""
+
+    campaign: Campaign
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def token(self, email: str) -> str:
+        return self.tokens[email]
+
+
+def make_campaign(app, tmp_path: Path, pack: str, people: list[list], code: str = "T") -> Setup:
+    """Create and open a campaign from a shipped pack, import `people`, issue links."""
+    start = now()
+    c = campaigns.create_campaign(PACKS / pack, code, start - timedelta(days=1), start + timedelta(days=10))
+    campaigns.open_campaign(c.code)
+    roster.import_respondents(c, write_csv(tmp_path / f"{code}-people.csv", RESPONDENT_HEADER, people))
+    invitations.issue_invitations(c)
+    setup = Setup(c)
+    rows = db.session.execute(
+        sa.select(Respondent.email, Invitation.nonce)
+        .join(Invitation, Invitation.respondent_id == Respondent.id)
+        .where(Invitation.campaign_id == c.id, Invitation.revoked_at.is_(None))
+    )
+    setup.tokens = {email: invitations.derive_token(c.id, nonce) for email, nonce in rows}
+    return setup
+
+
+def person(i: int, unit: str, group: str) -> list:
+    return [unit, group, f"Người Thử {i}", "Chuyên viên", f"p{i}@thu.example", f"09120000{i:02d}", "", ""]
+
+
+@pytest.fixture
+def sonla(app, tmp_path) -> Setup:
+    """Sơn La 2024: two departments and one district, a few people in each group."""
+    people = [
+        person(1, "SO-NV", "SO-LD"), person(2, "SO-NV", "SO-CC"), person(3, "SO-NV", "SO-CC"),
+        person(4, "SO-TC", "SO-LDP"), person(5, "SO-TC", "SO-CC"),
+        person(6, "H-MAI-SON", "H-PB"), person(7, "H-MAI-SON", "H-XA"),
+    ]
+    return make_campaign(app, tmp_path, "son-la-2024", people)
+
+
+@pytest.fixture
+def matrix(app, tmp_path) -> Setup:
+    """The two-level 2025 pack: commune leaders rate every department (a matrix questionnaire)."""
+    from survey_app.models import Unit
+
+    people = [
+        person(1, "SO-NV", "SO-CC"), person(2, "SO-TC", "SO-CC"),
+        person(3, "X-DEMO-1", "XA-LD"), person(4, "X-DEMO-2", "XA-CC"),
+    ]
+    setup = make_campaign(app, tmp_path, "hai-cap-2025", people, code="M")
+    assert db.session.scalar(sa.select(sa.func.count(Unit.id)).where(Unit.campaign_id == setup.campaign.id)) == 12
+    return setup
+
+
+def full_answers(q, option: str = "A") -> dict:
+    """Every question of a questionnaire answered with one option."""
+    return {s.unit.code: {qq.code: option for qq in s.questions} for s in q.sections}
