@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 VN = timezone(timedelta(hours=7), "ICT")
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def today_vn() -> date:
@@ -17,7 +17,7 @@ def today_vn() -> date:
 
 def aware(value: datetime) -> datetime:
     """SQLite returns naive datetimes; they were stored as UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def parse_local(text: str) -> datetime:

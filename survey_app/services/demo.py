@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from ..config import ROOT
 from ..extensions import db
-from ..models import Campaign, Invitation, Respondent, User
+from ..models import Campaign, Invitation, User
 from ..timeutil import now
 from . import campaigns, invitations, responding, roster
 from .users import create_user
