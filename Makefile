@@ -26,7 +26,7 @@ run: $(VENV)/.runtime .env
 	mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	GUNICORN_BIND=127.0.0.1:5000 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest

@@ -18,9 +18,10 @@ class RedactingLogger(Logger):
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        for key in ("r", "U", "{raw_uri}e"):
-            if isinstance(atoms.get(key), str):
-                atoms[key] = redact(atoms[key])
+        # Every string atom: the token also sits in {path_info}e, {request_uri}e, the Referer and Location.
+        for key, value in atoms.items():
+            if isinstance(value, str):
+                atoms[key] = redact(value)
         return atoms
 
 

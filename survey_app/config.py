@@ -42,8 +42,44 @@ class Config:
         self.PERMANENT_SESSION_LIFETIME = timedelta(days=31)
         # A respondent may leave the page open for days: the CSRF token lives as long as the session.
         self.WTF_CSRF_TIME_LIMIT = None
-        self.SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+        # Parameters (drafts, token hashes) never reach a log, even with SQL echo switched on.
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
         self.TESTING = False
+        self._delivery_settings()
+
+    def _delivery_settings(self) -> None:
+        """Channels (email, Zalo, Telegram) and the outbox worker; a channel left unset is simply off."""
+        self.SMTP_HOST = _env("SMTP_HOST", "localhost")
+        self.SMTP_PORT = int(_env("SMTP_PORT", "587"))
+        self.SMTP_TLS = _env("SMTP_TLS", "starttls")  # starttls | ssl | none
+        self.SMTP_USER = _env("SMTP_USER")
+        self.SMTP_PASSWORD = _env("SMTP_PASSWORD")
+        self.SMTP_TIMEOUT = float(_env("SMTP_TIMEOUT", "30"))
+        self.SMTP_RECONNECT_EVERY = int(_env("SMTP_RECONNECT_EVERY", "100"))
+        self.MAIL_FROM = _env("MAIL_FROM")
+        self.MAIL_FROM_NAME = _env("MAIL_FROM_NAME", "Sở Nội vụ")
+        # bounce@example.gov.vn → envelope sender bounce+<outbox id>@example.gov.vn (VERP)
+        self.MAIL_BOUNCE_ADDRESS = _env("MAIL_BOUNCE_ADDRESS")
+        self.ZALO_APP_ID = _env("ZALO_APP_ID")
+        self.ZALO_SECRET_KEY = _env("ZALO_SECRET_KEY")
+        self.ZALO_REFRESH_TOKEN = _env("ZALO_REFRESH_TOKEN")  # first one only; later ones live in the database
+        self.ZALO_ZNS_TEMPLATE_ID = _env("ZALO_ZNS_TEMPLATE_ID")
+        self.ZALO_ZNS_MODE = _env("ZALO_ZNS_MODE")  # "development" sends only to the OA's admins
+        self.ZALO_ZNS_URL = (_env("ZALO_ZNS_URL", "https://business.openapi.zalo.me") or "").rstrip("/")
+        self.ZALO_OA_URL = (_env("ZALO_OA_URL", "https://openapi.zalo.me") or "").rstrip("/")
+        self.ZALO_OAUTH_URL = (_env("ZALO_OAUTH_URL", "https://oauth.zaloapp.com") or "").rstrip("/")
+        self.ZALO_ALLOWED_HOURS = _env("ZALO_ALLOWED_HOURS", "6-22")  # Vietnam time, [start, end)
+        self.ZALO_MIN_INTERVAL = float(_env("ZALO_MIN_INTERVAL", "0.2"))
+        self.TELEGRAM_BOT_TOKEN = _env("TELEGRAM_BOT_TOKEN")
+        self.TELEGRAM_BOT_USERNAME = (_env("TELEGRAM_BOT_USERNAME") or "").lstrip("@") or None
+        self.TELEGRAM_BASE_URL = _env("TELEGRAM_BASE_URL", "https://api.telegram.org/bot")
+        self.OUTBOX_BATCH = int(_env("OUTBOX_BATCH", "50"))
+        self.OUTBOX_LEASE_SECONDS = int(_env("OUTBOX_LEASE_SECONDS", "300"))
+        self.OUTBOX_RETRY_BASE = float(_env("OUTBOX_RETRY_BASE", "60"))
+        self.OUTBOX_RETRY_MAX = float(_env("OUTBOX_RETRY_MAX", "21600"))
+        self.OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "8"))
+        self.WORKER_POLL_SECONDS = float(_env("WORKER_POLL_SECONDS", "2"))
+        self.REMINDER_MIN_DAYS = int(_env("REMINDER_MIN_DAYS", "2"))
 
     def check(self) -> None:
         """Refuse to start with secrets missing: a default key would make sessions forgeable."""
@@ -56,6 +92,13 @@ class Config:
                 )
         if not self.SQLALCHEMY_DATABASE_URI.startswith(("sqlite:", "postgresql")):
             raise ConfigError("DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL")
+        if self.SMTP_TLS not in ("starttls", "ssl", "none"):
+            raise ConfigError("SMTP_TLS must be starttls, ssl or none")
+        if self.TELEGRAM_BOT_TOKEN and not self.TELEGRAM_BOT_USERNAME:
+            raise ConfigError("TELEGRAM_BOT_USERNAME is needed with TELEGRAM_BOT_TOKEN (for the deep links)")
+        start, _, end = (self.ZALO_ALLOWED_HOURS or "").partition("-")
+        if not (start.isdigit() and end.isdigit() and 0 <= int(start) < int(end) <= 24):
+            raise ConfigError("ZALO_ALLOWED_HOURS must look like 6-22 (Vietnam time)")
 
 
 class TestConfig(Config):

@@ -42,7 +42,7 @@ def _apps(tmp_path_factory):
             if backend == "postgresql":
                 with db.engine.begin() as conn:
                     conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-            upgrade()
+            upgrade(revision="heads")
         apps[backend] = app
     yield apps
     for app in apps.values():

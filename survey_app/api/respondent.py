@@ -9,6 +9,7 @@ from flask import current_app, jsonify, request
 from ..extensions import limiter
 from ..services import responding
 from ..services.errors import NotFound
+from ..timeutil import aware
 from . import bp
 
 
@@ -57,7 +58,7 @@ def _body_answers():
 def questionnaire_json(q: responding.Questionnaire) -> dict:
     return {
         "campaign": {"code": q.campaign.code, "title": q.campaign.title,
-                     "closes_at": q.campaign.closes_at.isoformat()},
+                     "closes_at": aware(q.campaign.closes_at).isoformat()},
         "group": {"code": q.group.code, "name": q.group.name},
         "status": "submitted" if q.submitted else q.invitation.status,
         "anonymity_k": q.pack.anonymity_k,

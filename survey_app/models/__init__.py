@@ -1,12 +1,13 @@
 """All models, imported here so Alembic and the services see one metadata."""
 
 from .campaign import Campaign, Question, RespondentGroup, Unit
-from .response import Answer, Response
+from .response import Answer, Response, ResponseFlag, UnitFlag
 from .roster import Invitation, Respondent
-from .tally import AnswerTally, ProgressCounter, ResponseCount
-from .user import User
+from .tally import AnswerTally, ProgressCounter, ResponseCount, SubmissionDay
+from .user import AuditEntry, User
 
 __all__ = [
+    "AuditEntry", "ResponseFlag", "SubmissionDay", "UnitFlag",
     "Answer", "AnswerTally", "Campaign", "Invitation", "ProgressCounter", "Question", "Respondent",
     "RespondentGroup", "Response", "ResponseCount", "Unit", "User",
 ]

@@ -28,6 +28,7 @@ class Campaign(db.Model):
     pack_files: Mapped[dict] = mapped_column(sa.JSON)
     pack_content: Mapped[dict] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     @property
     def pack(self) -> Pack:

@@ -14,7 +14,9 @@ class Response(db.Model):
     """One submitted questionnaire. Its id is random so that row order tells nothing."""
 
     __table_args__ = (
-        sa.CheckConstraint("status IN ('valid', 'excluded')", name="status"),
+        sa.CheckConstraint("status IN ('valid', 'excluded', 'invalid')", name="status"),
+        # An excluded or invalid response always says why.
+        sa.CheckConstraint("status = 'valid' OR status_reason IS NOT NULL", name="reason_when_not_valid"),
     )
 
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
@@ -23,6 +25,9 @@ class Response(db.Model):
     pack_sha256: Mapped[str] = mapped_column(sa.String(64))
     submitted_on: Mapped[date] = mapped_column(sa.Date)  # day-level only
     status: Mapped[str] = mapped_column(sa.String(10), default="valid")
+    status_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # From the first saved answer to submit, rounded to 30 s: enough to flag haste, too coarse to match.
+    duration_seconds: Mapped[int | None]
     # Set only when the pack is not anonymous; unique, so one response per invitation.
     invitation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invitation.id"), unique=True)
 
@@ -40,3 +45,24 @@ class Answer(db.Model):
     option_code: Mapped[str] = mapped_column(sa.String(40))
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class ResponseFlag(db.Model):
+    """A warning raised at close for review (straight-lining, haste); never a silent rejection."""
+
+    __tablename__ = "response_flag"
+
+    response_id: Mapped[str] = mapped_column(sa.ForeignKey("response.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(30), primary_key=True)
+    detail: Mapped[str] = mapped_column(sa.String(300))
+
+
+class UnitFlag(db.Model):
+    """A warning about a unit's responses as a whole (an unusual pattern), raised at close."""
+
+    __tablename__ = "unit_flag"
+
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(30), primary_key=True)
+    detail: Mapped[str] = mapped_column(sa.String(300))

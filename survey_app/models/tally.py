@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -44,3 +46,13 @@ class ResponseCount(db.Model):
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), primary_key=True)
     group_id: Mapped[int] = mapped_column(sa.ForeignKey("respondent_group.id"), primary_key=True)
     responses: Mapped[int] = mapped_column(default=0)
+
+
+class SubmissionDay(db.Model):
+    """Valid submissions per day (Vietnam date), for the submissions-over-time chart."""
+
+    __tablename__ = "submission_day"
+
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    submitted: Mapped[int] = mapped_column(default=0)

@@ -52,7 +52,15 @@ def load_pack(directory: str | Path) -> LoadedPack:
     if not main.is_file():
         raise PackError([PackIssue(str(root), "", "no pack.yaml in this directory")])
     paths = [main, *sorted((root / "questions").glob("*.yaml")), *sorted(root.glob("*.csv"))]
-    files = {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in paths}
+    files, bad = {}, []
+    for path in paths:
+        name = path.relative_to(root).as_posix()
+        try:
+            files[name] = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            bad.append(PackIssue(f"{root}/{name}", f"byte {exc.start}", "not UTF-8 text; save the file as UTF-8"))
+    if bad:
+        raise PackError(bad)
     return load_pack_files(files, origin=str(root))
 
 
@@ -181,7 +189,7 @@ class _Checker:
                 self.err(f"groups[{gi}].unit_type", f"unknown unit type {g['unit_type']!r}")
             rates = g["rates"]
             target = g["unit_type"] if rates == "own" else rates["unit_type"]
-            if target not in types:
+            if rates != "own" and target not in types:  # with `own`, the unit_type error above says it
                 self.err(f"groups[{gi}].rates.unit_type", f"unknown unit type {target!r}")
             if "weight" in g:
                 if not 0 <= g["weight"] <= 1:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -37,6 +37,8 @@ def create_campaign(
     loaded = load_pack(pack_dir)
     for warning in loaded.warnings:
         log.warning("pack warning: %s", warning)
+    # Stored as UTC: SQLite drops the offset, and `aware` reads a naive value back as UTC.
+    opens_at, closes_at = aware(opens_at).astimezone(timezone.utc), aware(closes_at).astimezone(timezone.utc)
     if closes_at <= opens_at:
         raise ServiceError("the closing time must be after the opening time")
     if db.session.scalar(sa.select(Campaign.id).where(Campaign.code == code)):

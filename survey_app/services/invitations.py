@@ -25,6 +25,7 @@ from ..extensions import db
 from ..models import Campaign, Invitation, Respondent, RespondentGroup, Unit
 from ..timeutil import now
 from .errors import NotFound, ServiceError
+from .roster import normalise_phone
 from .tallies import bump_progress
 
 log = logging.getLogger(__name__)
@@ -94,18 +95,24 @@ def issue_invitations(campaign: Campaign, unit_code: str | None = None) -> Issue
 
 def reissue_invitation(campaign: Campaign, person_key: str) -> Invitation:
     """Revoke a person's link and give a new one; the draft answers carry over. Refused after submit."""
-    old = db.session.scalar(
+    key = person_key.strip().lower()
+    # A phone is stored as +84…, whatever way it is typed here, and also belongs to people keyed by email.
+    phone = None if "@" in key else normalise_phone(key)
+    found = db.session.scalars(
         sa.select(Invitation)
         .join(Respondent, Respondent.id == Invitation.respondent_id)
         .where(
             Invitation.campaign_id == campaign.id,
-            Respondent.person_key == person_key.strip().lower(),
+            Respondent.phone == phone if phone else Respondent.person_key == key,
             Invitation.revoked_at.is_(None),
         )
         .with_for_update()
-    )
-    if old is None:
+    ).all()
+    if not found:
         raise NotFound(f"no live invitation for {person_key!r} in campaign {campaign.code}")
+    if len(found) > 1:
+        raise ServiceError(f"{len(found)} people have the phone {phone}; give the email address instead")
+    old = found[0]
     if old.status == "submitted":
         raise ServiceError(f"{person_key} has already submitted; a new link would allow a second response")
     new = _new_invitation(campaign.id, old.respondent_id)

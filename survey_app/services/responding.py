@@ -14,7 +14,7 @@ from ..extensions import db
 from ..models import Answer, Campaign, Invitation, Question, Response, Unit
 from ..packs import Area, Group, Pack
 from ..packs import Question as PackQuestion
-from ..timeutil import now, today_vn
+from ..timeutil import aware, now, today_vn
 from . import invitations, tallies
 from .campaigns import accepting_answers
 from .errors import ServiceError
@@ -154,6 +154,9 @@ def submit(token: str, answers: dict | None = None) -> Questionnaire:
         db.session.rollback()
         raise AlreadySubmitted("already submitted")
     response, rows = _response_rows(q)
+    if invitation.started_at is not None:
+        seconds = (now() - aware(invitation.started_at)).total_seconds()
+        response.duration_seconds = int(round(seconds / 30) * 30)
     db.session.add(response)
     db.session.add_all(rows)
     tallies.add_response(response, rows)

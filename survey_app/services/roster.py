@@ -114,6 +114,9 @@ def import_respondents(campaign: Campaign, path: str | Path) -> ImportReport:
     clean: list[tuple[int, dict]] = []
     seen_email: dict[str, int] = {}
     seen_phone: dict[str, int] = {}
+    # The same person may already be on the list under another key (an email now, a phone before).
+    owner = {("email", r.email): r.person_key for r in existing.values() if r.email}
+    owner |= {("phone", r.phone): r.person_key for r in existing.values() if r.phone}
     for row in rows:
         rec, row_issues = _clean_respondent(row.number, row.values, units, groups)
         for key, seen in (("email", seen_email), ("phone", seen_phone)):
@@ -124,6 +127,11 @@ def import_respondents(campaign: Campaign, path: str | Path) -> ImportReport:
                 )
             elif value:
                 seen[value] = row.number
+                other = owner.get((key, value))
+                if other and other != rec.get("person_key"):
+                    row_issues.append(
+                        RowIssue(row.number, key, f"duplicate person: {value} already belongs to {other} on the list")
+                    )
         old = existing.get(rec.get("person_key", ""))
         if old and old.id in submitted and (old.unit_id, old.group_id) != (rec.get("unit_id"), rec.get("group_id")):
             row_issues.append(
@@ -217,7 +225,7 @@ def normalise_phone(text: str) -> str | None:
             number = phonenumbers.parse(candidate, "VN")
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(number):
+        if phonenumbers.is_valid_number(number) and phonenumbers.region_code_for_number(number) == "VN":
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return None
 

@@ -9,7 +9,17 @@ import sqlalchemy as sa
 
 from ..db_setup import insert_for
 from ..extensions import db
-from ..models import Answer, AnswerTally, Campaign, Invitation, ProgressCounter, Respondent, Response, ResponseCount
+from ..models import (
+    Answer,
+    AnswerTally,
+    Campaign,
+    Invitation,
+    ProgressCounter,
+    Respondent,
+    Response,
+    ResponseCount,
+    SubmissionDay,
+)
 
 log = logging.getLogger(__name__)
 FUNNEL = ("invited", "opened", "started", "submitted")
@@ -30,17 +40,18 @@ def bump_progress(campaign_id: int, unit_id: int, group_id: int, column: str, de
     )
 
 
-def add_response(response: Response, answers: list[Answer]) -> None:
-    """Count one submitted response into answer_tally and response_count (same transaction)."""
+def add_response(response: Response, answers: list[Answer], sign: int = 1) -> None:
+    """Count a response into the tallies (sign=1), or take it out again (sign=-1), SQL-side."""
     insert = insert_for(db.session)
     option_counts = Counter((a.unit_id, a.question_id, a.option_code) for a in answers)
-    rows = [
-        dict(campaign_id=response.campaign_id, unit_id=u, group_id=response.group_id, question_id=q,
-             option_code=o, count=n)
-        for (u, q, o), n in option_counts.items()
-    ]
     tally = AnswerTally.__table__
-    stmt = insert(AnswerTally).values(rows)
+    stmt = insert(AnswerTally).values(
+        [
+            dict(campaign_id=response.campaign_id, unit_id=u, group_id=response.group_id, question_id=q,
+                 option_code=o, count=sign * n)
+            for (u, q, o), n in option_counts.items()
+        ]
+    )
     db.session.execute(
         stmt.on_conflict_do_update(
             index_elements=["campaign_id", "unit_id", "group_id", "question_id", "option_code"],
@@ -49,13 +60,20 @@ def add_response(response: Response, answers: list[Answer]) -> None:
     )
     counts = ResponseCount.__table__
     stmt = insert(ResponseCount).values(
-        [dict(campaign_id=response.campaign_id, unit_id=u, group_id=response.group_id, responses=1)
+        [dict(campaign_id=response.campaign_id, unit_id=u, group_id=response.group_id, responses=sign)
          for u in sorted({a.unit_id for a in answers})]
     )
     db.session.execute(
         stmt.on_conflict_do_update(
             index_elements=["campaign_id", "unit_id", "group_id"],
-            set_={"responses": counts.c.responses + 1},
+            set_={"responses": counts.c.responses + sign},
+        )
+    )
+    days = SubmissionDay.__table__
+    stmt = insert(SubmissionDay).values(campaign_id=response.campaign_id, day=response.submitted_on, submitted=sign)
+    db.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["campaign_id", "day"], set_={"submitted": days.c.submitted + sign}
         )
     )
 
@@ -87,9 +105,17 @@ def rebuild_progress(campaign: Campaign) -> None:
 def rebuild_tallies(campaign: Campaign) -> None:
     """Recompute every counter of the campaign from invitations and valid responses, then commit."""
     rebuild_progress(campaign)
-    for model in (AnswerTally, ResponseCount):
+    for model in (AnswerTally, ResponseCount, SubmissionDay):
         db.session.execute(sa.delete(model).where(model.campaign_id == campaign.id))
     valid = (Response.campaign_id == campaign.id) & (Response.status == "valid")
+    db.session.execute(
+        sa.insert(SubmissionDay).from_select(
+            ["campaign_id", "day", "submitted"],
+            sa.select(Response.campaign_id, Response.submitted_on, sa.func.count())
+            .where(valid)
+            .group_by(Response.campaign_id, Response.submitted_on),
+        )
+    )
     db.session.execute(
         sa.insert(AnswerTally).from_select(
             ["campaign_id", "unit_id", "group_id", "question_id", "option_code", "count"],
@@ -126,6 +152,7 @@ def snapshot(campaign: Campaign) -> dict[str, dict]:
         (AnswerTally, ("unit_id", "group_id", "question_id", "option_code"), ("count",)),
         (ResponseCount, ("unit_id", "group_id"), ("responses",)),
         (ProgressCounter, ("unit_id", "group_id"), FUNNEL),
+        (SubmissionDay, ("day",), ("submitted",)),
     ):
         rows = db.session.execute(sa.select(model).where(model.campaign_id == campaign.id)).scalars()
         out[model.__tablename__] = {

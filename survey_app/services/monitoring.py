@@ -1,0 +1,210 @@
+"""What Home Affairs watches during the survey, read from counters only (never from responses).
+
+The cost of every function here depends on units × groups × questions, not on how many people
+answered, so the dashboard stays as fast at 100.000 responses as at 1.000.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from analysis.privacy import fold_small_groups
+from analysis.vntext import sort_key
+
+from ..extensions import db
+from ..models import Campaign, ProgressCounter, RespondentGroup, ResponseCount, SubmissionDay, Unit
+from ..timeutil import aware, now
+from .scores import unit_scores
+
+
+@dataclass
+class Cell:
+    """One unit × group: the funnel of its invitations and the valid responses about the unit."""
+
+    unit_code: str
+    unit_name: str
+    unit_type: str
+    group_code: str
+    group_name: str
+    invited: int = 0
+    opened: int = 0
+    started: int = 0
+    submitted: int = 0
+    valid: int = 0
+    minimum: int = 0
+    status: str = "not_met"  # met | at_risk | not_met
+
+    @property
+    def rate(self) -> float:
+        return 100 * self.submitted / self.invited if self.invited else 0.0
+
+
+def sample_status(valid: int, minimum: int, outstanding: int, closed: bool) -> str:
+    """met: enough valid responses; at_risk: not yet, but the people still to answer could make it."""
+    if valid >= minimum:
+        return "met"
+    if not closed and valid + outstanding >= minimum:
+        return "at_risk"
+    return "not_met"
+
+
+def cells(campaign: Campaign, unit_code: str | None = None) -> list[Cell]:
+    """Every unit × group a pack allows, in Vietnamese order of unit names (one unit when asked)."""
+    pack = campaign.pack
+    units = db.session.scalars(sa.select(Unit).where(Unit.campaign_id == campaign.id)).all()
+    if unit_code:
+        units = [u for u in units if u.code == unit_code]
+    groups = db.session.scalars(sa.select(RespondentGroup).where(RespondentGroup.campaign_id == campaign.id)).all()
+    funnel = {
+        (r.unit_id, r.group_id): r
+        for r in db.session.scalars(sa.select(ProgressCounter).where(ProgressCounter.campaign_id == campaign.id))
+    }
+    valid = {
+        (r.unit_id, r.group_id): r.responses
+        for r in db.session.scalars(sa.select(ResponseCount).where(ResponseCount.campaign_id == campaign.id))
+    }
+    closed = campaign.status == "closed" or aware(campaign.closes_at) <= now()
+    out = []
+    for unit in sorted(units, key=lambda u: sort_key(u.name)):
+        for g in groups:
+            spec = pack.group_by_code[g.code]
+            belongs, rates = spec.unit_type == unit.unit_type, spec.target_type() == unit.unit_type
+            if not (belongs or rates):
+                continue
+            c = Cell(unit.code, unit.name, unit.unit_type, g.code, g.name, minimum=spec.min_responses)
+            if belongs and (p := funnel.get((unit.id, g.id))):
+                c.invited, c.opened, c.started, c.submitted = p.invited, p.opened, p.started, p.submitted
+            c.valid = valid.get((unit.id, g.id), 0) if rates else 0
+            outstanding = c.invited - c.submitted if not spec.is_matrix else _matrix_outstanding(funnel, g.id)
+            c.status = sample_status(c.valid, c.minimum, outstanding, closed) if rates else "n/a"
+            out.append(c)
+    return out
+
+
+def _matrix_outstanding(funnel: dict, group_id: int) -> int:
+    """Raters of a matrix group still to answer, wherever they sit: each will rate this unit too."""
+    return sum(p.invited - p.submitted for (_, g), p in funnel.items() if g == group_id)
+
+
+@dataclass
+class Overview:
+    invited: int
+    opened: int
+    started: int
+    submitted: int
+    valid: int
+    by_type: dict[str, dict] = field(default_factory=dict)
+    seconds_left: int = 0
+
+
+def overview(campaign: Campaign) -> Overview:
+    """Issued, opened, started, submitted, valid; response rate overall and per unit type; time left."""
+    rows = db.session.execute(
+        sa.select(Unit.unit_type, sa.func.sum(ProgressCounter.invited), sa.func.sum(ProgressCounter.opened),
+                  sa.func.sum(ProgressCounter.started), sa.func.sum(ProgressCounter.submitted))
+        .join(Unit, Unit.id == ProgressCounter.unit_id)
+        .where(ProgressCounter.campaign_id == campaign.id)
+        .group_by(Unit.unit_type)
+    ).all()
+    by_type = {t: {"invited": int(i), "opened": int(o), "started": int(s), "submitted": int(n),
+                   "rate": round(100 * int(n) / int(i), 2) if i else 0.0} for t, i, o, s, n in rows}
+    valid = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(SubmissionDay.submitted), 0)).where(
+            SubmissionDay.campaign_id == campaign.id)
+    )
+    total = {k: sum(v[k] for v in by_type.values()) for k in ("invited", "opened", "started", "submitted")}
+    left = max(0, int((aware(campaign.closes_at) - now()).total_seconds())) if campaign.status != "closed" else 0
+    return Overview(**total, valid=int(valid), by_type=by_type, seconds_left=left)
+
+
+def submissions_by_day(campaign: Campaign) -> list[tuple[str, int]]:
+    rows = db.session.execute(
+        sa.select(SubmissionDay.day, SubmissionDay.submitted)
+        .where(SubmissionDay.campaign_id == campaign.id)
+        .order_by(SubmissionDay.day)
+    )
+    return [(d.isoformat(), n) for d, n in rows]
+
+
+@dataclass
+class ScoreRow:
+    unit_code: str
+    unit_name: str
+    unit_type: str
+    total: Decimal
+    percent: Decimal
+    rank: int
+    areas: dict[str, Decimal]
+    unanswered: int
+    groups: list[dict]  # displayable group cells after folding groups under k
+
+
+def live_scores(campaign: Campaign, unit_code: str | None = None) -> list[ScoreRow]:
+    """Survey points per unit, area and total, ranked within each unit type (1, 2, 2, 4)."""
+    scores = unit_scores(campaign)
+    units = {u.code: u for u in db.session.scalars(sa.select(Unit).where(Unit.campaign_id == campaign.id))}
+    per_group: dict[str, dict[str, int]] = {}
+    for c in cells(campaign):
+        if c.status != "n/a":
+            per_group.setdefault(c.unit_code, {})[c.group_code] = c.valid
+    rows = []
+    for code, s in scores.items():
+        unit = units[code]
+        folded = fold_small_groups(per_group.get(code, {}), campaign.pack.anonymity_k)
+        groups = [{"groups": list(cell.groups), "responses": cell.responses} for cell in folded]
+        rows.append(ScoreRow(code, unit.name, unit.unit_type, s.total, s.percent, 0,
+                             {a: v.points for a, v in s.areas.items()}, s.unanswered, groups))
+    for utype in {r.unit_type for r in rows}:
+        same = sorted((r for r in rows if r.unit_type == utype), key=lambda r: -r.total)
+        for r in same:
+            r.rank = 1 + sum(1 for o in same if o.total > r.total)
+    rows.sort(key=lambda r: (r.unit_type, r.rank, sort_key(r.unit_name)))
+    return [r for r in rows if unit_code is None or r.unit_code == unit_code]
+
+
+@dataclass
+class NonRespondent:
+    respondent_id: int
+    full_name: str
+    position: str | None
+    group_name: str
+    status: str
+    channels: dict[str, str]  # channel → last message status ("" when never sent)
+
+
+def non_respondents(campaign: Campaign, unit_code: str) -> list[NonRespondent]:
+    """People of one unit whose live link has not been submitted, in Vietnamese name order."""
+    from ..models import Invitation, Respondent
+
+    rows = db.session.execute(
+        sa.select(Respondent, RespondentGroup.name, Invitation.status)
+        .join(Unit, Unit.id == Respondent.unit_id)
+        .join(RespondentGroup, RespondentGroup.id == Respondent.group_id)
+        .join(Invitation, (Invitation.respondent_id == Respondent.id) & Invitation.revoked_at.is_(None))
+        .where(Respondent.campaign_id == campaign.id, Unit.code == unit_code, Invitation.status != "submitted")
+    ).all()
+    statuses = delivery_statuses(campaign, [r.id for r, _, _ in rows])
+    people = [
+        NonRespondent(r.id, r.full_name, r.position, group, status,
+                      {ch: statuses.get(r.id, {}).get(ch, "") for ch in _channels_of(r)})
+        for r, group, status in rows
+    ]
+    return sorted(people, key=lambda p: sort_key(p.full_name))
+
+
+def _channels_of(respondent) -> list[str]:
+    pairs = (("email", respondent.email), ("zalo", respondent.phone or respondent.zalo_id),
+             ("telegram", respondent.telegram_username))
+    return [ch for ch, address in pairs if address]
+
+
+def delivery_statuses(campaign: Campaign, respondent_ids: list[int]) -> dict[int, dict[str, str]]:
+    """Last message status per person and channel, from the delivery outbox when it is installed."""
+    try:
+        from . import delivery
+    except ImportError:  # the delivery channels are optional for monitoring
+        return {}
+    return delivery.last_status_by_respondent(campaign, respondent_ids)

@@ -1,0 +1,171 @@
+"""Validation at close: validity rules, review warnings, exclusions (logged and reversible)."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import Answer, Campaign, Question, RespondentGroup, Response, ResponseFlag, Unit, UnitFlag
+from ..timeutil import VN, aware, now
+from . import audit, tallies
+from .campaigns import get_campaign
+from .errors import NotFound, ServiceError
+
+log = logging.getLogger(__name__)
+STRAIGHT_MIN_ANSWERS = 5  # fewer answers than this say little about straight-lining
+UNIT_SHARE = 0.5  # a unit where half its responses are straight-lined is flagged
+UNIT_MIN_RESPONSES = 10  # ... or where 95 % of at least ten responses' answers are the top option
+TOP_SHARE = 0.95
+
+
+@dataclass(frozen=True)
+class CloseReport:
+    checked: int
+    invalid: int
+    flagged: int
+    unit_flags: int
+
+    def __str__(self) -> str:
+        return (f"{self.checked} responses checked: {self.invalid} invalid, {self.flagged} with warnings "
+                f"for review, {self.unit_flags} unit warnings")
+
+
+def close_and_validate(code: str | None = None) -> CloseReport:
+    """Freeze answers (the campaign closes), apply the validity rules and raise warnings; one transaction."""
+    campaign = get_campaign(code)
+    if campaign.status != "closed":
+        campaign.status, campaign.closed_at = "closed", now()
+    pack = campaign.pack
+    groups = {g.id: pack.group_by_code[g.code] for g in
+              db.session.scalars(sa.select(RespondentGroup).where(RespondentGroup.campaign_id == campaign.id))}
+    units = {u.id: u for u in db.session.scalars(sa.select(Unit).where(Unit.campaign_id == campaign.id))}
+    units_of_type = defaultdict(int)
+    for u in units.values():
+        units_of_type[u.unit_type] += 1
+    responses = db.session.scalars(sa.select(Response).where(Response.campaign_id == campaign.id)).all()
+    answers = defaultdict(list)
+    for a in db.session.scalars(
+        sa.select(Answer).join(Response, Response.id == Answer.response_id).where(Response.campaign_id == campaign.id)
+    ):
+        answers[a.response_id].append(a)
+    first_day, last_day = aware(campaign.opens_at).astimezone(VN).date(), (campaign.closed_at or now())
+    last_day = aware(last_day).astimezone(VN).date()
+    db.session.execute(sa.delete(ResponseFlag).where(ResponseFlag.response_id.in_([r.id for r in responses])))
+    db.session.execute(sa.delete(UnitFlag).where(UnitFlag.campaign_id == campaign.id))
+    invalid = flagged = 0
+    per_unit = defaultdict(lambda: [0, 0, 0, 0])  # responses, straight-lined, answers, top answers
+    for r in responses:
+        spec, mine = groups[r.group_id], answers[r.id]
+        target = spec.target_type()
+        n_questions = len([q for q in pack.questions_for(spec.code) if q.unit_type == target])
+        n_targets = units_of_type[target] - (1 if spec.is_matrix and spec.unit_type == target else 0)
+        reason = None
+        if any(units[a.unit_id].unit_type != target for a in mine):
+            reason = "rates a unit this group may not rate"
+        elif len(mine) != n_questions * (n_targets if spec.is_matrix else 1):
+            reason = f"incomplete: {len(mine)} answers, expected {n_questions * (n_targets if spec.is_matrix else 1)}"
+        elif not first_day <= r.submitted_on <= last_day:
+            reason = f"submitted on {r.submitted_on:%d/%m/%Y}, outside the survey window"
+        if reason and r.status == "valid":
+            _set_status(r, "invalid", reason)
+            invalid += 1
+        warnings = _warnings(r, mine, pack.min_seconds)
+        for kind, detail in warnings:
+            db.session.add(ResponseFlag(response_id=r.id, kind=kind, detail=detail))
+        flagged += bool(warnings)
+        if r.status == "valid":
+            for unit_id in {a.unit_id for a in mine}:
+                about = [a for a in mine if a.unit_id == unit_id]
+                acc = per_unit[unit_id]
+                acc[0] += 1
+                acc[1] += any(k == "straight_lining" for k, _ in warnings)
+                acc[2] += len(about)
+                acc[3] += sum(1 for a in about if a.option_code == _top_option(pack, a, r))
+    unit_flags = _unit_flags(campaign, per_unit)
+    audit.record("campaign.close", campaign.code, detail=f"{invalid} invalid, {flagged} flagged")
+    db.session.commit()
+    report = CloseReport(len(responses), invalid, flagged, unit_flags)
+    log.info("campaign %s closed and validated: %s", campaign.code, report)
+    return report
+
+
+def _warnings(r: Response, mine: list[Answer], min_seconds: int | None) -> list[tuple[str, str]]:
+    out = []
+    options = {a.option_code for a in mine}
+    if len(mine) >= STRAIGHT_MIN_ANSWERS and len(options) == 1:
+        out.append(("straight_lining", f"all {len(mine)} answers are '{options.pop()}'"))
+    if min_seconds and r.duration_seconds is not None and r.duration_seconds < min_seconds:
+        out.append(("too_fast", f"answered in about {r.duration_seconds} s (pack minimum {min_seconds} s)"))
+    return out
+
+
+_QUESTION_SCALES: dict[int, str] = {}
+
+
+def _top_option(pack, answer: Answer, response: Response) -> str:
+    """The highest-weighted option of the answer's question."""
+    code = _QUESTION_SCALES.get(answer.question_id)
+    if code is None:
+        code = _QUESTION_SCALES[answer.question_id] = db.session.get(Question, answer.question_id).code
+    scale = pack.scale_by_code[pack.question_by_code[code].scale]
+    return max((o for o in scale.options if o.weight is not None), key=lambda o: o.weight).code
+
+
+def _unit_flags(campaign: Campaign, per_unit: dict) -> int:
+    n = 0
+    for unit_id, (responses, straight, answers, top) in per_unit.items():
+        if responses >= 2 and straight / responses >= UNIT_SHARE:
+            db.session.add(UnitFlag(campaign_id=campaign.id, unit_id=unit_id, kind="straight_lining",
+                                    detail=f"{straight} of {responses} responses give one option throughout"))
+            n += 1
+        if responses >= UNIT_MIN_RESPONSES and answers and top / answers >= TOP_SHARE:
+            db.session.add(UnitFlag(campaign_id=campaign.id, unit_id=unit_id, kind="uniform_top",
+                                    detail=f"{100 * top / answers:.0f}% of {answers} answers are the top option"))
+            n += 1
+    return n
+
+
+def _set_status(response: Response, status: str, reason: str | None) -> None:
+    """Move a response in or out of 'valid', keeping the tallies in step in the same transaction."""
+    rows = db.session.scalars(sa.select(Answer).where(Answer.response_id == response.id)).all()
+    if response.status == "valid" and status != "valid":
+        tallies.add_response(response, rows, sign=-1)
+    elif response.status != "valid" and status == "valid":
+        tallies.add_response(response, rows, sign=1)
+    response.status, response.status_reason = status, reason
+
+
+def exclude_response(response_id: str, reason: str) -> Response:
+    """An admin excludes a response from the results, with a reason; logged and reversible."""
+    if not reason.strip():
+        raise ServiceError("an exclusion needs a reason")
+    response = _get(response_id)
+    if response.status != "valid":
+        raise ServiceError(f"response {response_id} is already {response.status}")
+    _set_status(response, "excluded", reason.strip())
+    audit.record("response.exclude", response.campaign.code if hasattr(response, "campaign") else None,
+                 target=response_id, detail=reason.strip())
+    db.session.commit()
+    return response
+
+
+def restore_response(response_id: str) -> Response:
+    """Undo an exclusion: the response counts again."""
+    response = _get(response_id)
+    if response.status != "excluded":
+        raise ServiceError(f"response {response_id} is not excluded")
+    _set_status(response, "valid", None)
+    audit.record("response.restore", target=response_id)
+    db.session.commit()
+    return response
+
+
+def _get(response_id: str) -> Response:
+    response = db.session.get(Response, response_id, with_for_update=True)
+    if response is None:
+        raise NotFound(f"no response {response_id}")
+    return response
