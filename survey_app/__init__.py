@@ -27,15 +27,18 @@ def create_app(config: Config | None = None) -> Flask:
     from . import models  # noqa: F401  (register tables)
     from .admin import bp as admin_bp
     from .api import bp as api_bp
+    from .index_admin import bp as index_bp
     from .respond import bp as respond_bp
 
     app.register_blueprint(respond_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(index_bp)  # the index pages, and the appraisal/index/report commands
     csrf.exempt(api_bp)  # the JSON API is addressed by token or bearer header, never by cookie
 
-    from . import cli, security
+    from . import auth, cli, security
 
     cli.init_app(app)
     security.init_app(app)
+    auth.init_app(app)
     return app

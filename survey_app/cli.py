@@ -20,6 +20,7 @@ invitations_cli = AppGroup("invitations", help="Issue personal links and export 
 tallies_cli = AppGroup("tallies", help="Live counters.")
 pack_cli = AppGroup("pack", help="Questionnaire packs.")
 users_cli = AppGroup("users", help="Staff accounts.")
+responses_cli = AppGroup("responses", help="Review of submitted responses.")
 
 
 def friendly(fn):
@@ -86,9 +87,11 @@ def campaign_open(code):
 @CAMPAIGN
 @friendly
 def campaign_close(code):
-    """Stop accepting answers."""
-    c = campaigns.close_campaign(code)
-    click.echo(f"campaign {c.code} is closed")
+    """Stop accepting answers, then check every response (validity rules and review warnings)."""
+    from .services.validation import close_and_validate
+
+    report = close_and_validate(code)
+    click.echo(f"campaign {campaigns.get_campaign(code).code} is closed; {report}")
 
 
 @campaign_cli.command("status")
@@ -100,6 +103,10 @@ def campaign_status(code):
     click.echo(f"{c.code}: {c.title} [{c.status}] {format_vn(c.opens_at)} → {format_vn(c.closes_at)}")
     for line in campaigns.status_lines(c):
         click.echo(line)
+    from .services.monitoring import overview
+
+    ov = overview(c)
+    click.echo(f"phát ra / thu về / hợp lệ: {ov.invited} / {ov.submitted} / {ov.valid}")
 
 
 @units_cli.command("import")
@@ -159,13 +166,57 @@ def tallies_rebuild(code):
 @click.argument("email")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--role", type=click.Choice(["admin", "monitor", "unit"]), default="admin")
+@click.option("--unit", "unit_code", default=None, help="Unit code of a focal point (role unit).")
 @friendly
-def users_create(email, password, role):
-    """Create a staff account."""
+def users_create(email, password, role, unit_code):
+    """Create a staff account: admin (everything), monitor (reads), unit (its own unit only)."""
     from .services.users import create_user
 
-    create_user(email, password, role)
-    click.echo(f"user {email} created ({role})")
+    create_user(email, password, role, unit_code)
+    click.echo(f"user {email} created ({role}{' ' + unit_code if unit_code else ''})")
+
+
+@users_cli.command("reset-password")
+@click.argument("email")
+@friendly
+def users_reset(email):
+    """Give a user a new random password (printed once) and unlock the account."""
+    from .services.users import reset_password
+
+    click.echo(f"new password for {email}: {reset_password(email)}")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@friendly
+def users_token(email):
+    """Issue an API token (Authorization: Bearer ...) with the user's role; the old one stops working."""
+    from .services.users import issue_api_token
+
+    click.echo(issue_api_token(email))
+
+
+@responses_cli.command("exclude")
+@click.argument("response_id")
+@click.option("--reason", required=True)
+@friendly
+def responses_exclude(response_id, reason):
+    """Leave a response out of the results, with a reason (logged; undo with `restore`)."""
+    from .services.validation import exclude_response
+
+    exclude_response(response_id, reason)
+    click.echo(f"response {response_id} excluded")
+
+
+@responses_cli.command("restore")
+@click.argument("response_id")
+@friendly
+def responses_restore(response_id):
+    """Count an excluded response again."""
+    from .services.validation import restore_response
+
+    restore_response(response_id)
+    click.echo(f"response {response_id} restored")
 
 
 @click.command("demo")
@@ -181,6 +232,10 @@ def demo(respondents, answered):
 
 
 def init_app(app: Flask) -> None:
-    for group in (campaign_cli, units_cli, respondents_cli, invitations_cli, tallies_cli, pack_cli, users_cli):
+    for group in (campaign_cli, units_cli, respondents_cli, invitations_cli, tallies_cli, pack_cli, users_cli,
+                  responses_cli):
         app.cli.add_command(group)
     app.cli.add_command(demo)
+    from . import cli_delivery  # delivery: worker, bot, invitations send|remind|print|failures
+
+    cli_delivery.init_app(app)

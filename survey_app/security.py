@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
         resp.headers["Referrer-Policy"] = "no-referrer"
         resp.headers["X-Frame-Options"] = "DENY"
         if request.path.startswith(("/s/", "/api/v1/r/", "/admin")):
-            resp.headers["Cache-Control"] = "no-store"
+            resp.headers.setdefault("Cache-Control", "no-store")
         return resp
 
     login_manager.login_view = "admin.login"

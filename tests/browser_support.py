@@ -1,6 +1,8 @@
 """Browser fixtures: the app served by a real threaded server, and headless Chromium (Playwright) as a phone.
 
-Import the fixtures into a test module (`from .browser_support import ...`); conftest.py stays browser-free.
+conftest.py re-exports the fixtures so every module shares one definition. Chromium lives for one
+module: Playwright's sync API keeps an event loop running, and later tests (python-telegram-bot's
+asyncio.run) need none. Playwright itself is imported only when a browser test runs.
 When Chromium or Playwright is missing the tests are skipped, unless REQUIRE_BROWSER=1 makes that a failure.
 """
 
@@ -46,7 +48,7 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     """One headless Chromium for the session (Playwright never downloads a browser here)."""
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")

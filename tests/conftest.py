@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
@@ -31,6 +32,16 @@ def _database_url(backend: str, tmp_root: Path) -> str:
     return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context (its own `g` and session), as under a real server,
+    even though the test itself holds an app context open for calling services."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()  # the test's own unit of work ends first, as between two real requests
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def _apps(tmp_path_factory):
     """One app per back end for the whole session, its schema built by the migrations."""
@@ -38,6 +49,7 @@ def _apps(tmp_path_factory):
     for backend in BACKENDS:
         url = _database_url(backend, tmp_path_factory.mktemp(backend))
         app = create_app(TestConfig(url))
+        app.test_client_class = FreshContextClient
         with app.app_context():
             if backend == "postgresql":
                 with db.engine.begin() as conn:
@@ -153,3 +165,7 @@ def matrix(app, tmp_path) -> Setup:
 def full_answers(q, option: str = "A") -> dict:
     """Every question of a questionnaire answered with one option."""
     return {s.unit.code: {qq.code: option for qq in s.questions} for s in q.sections}
+
+
+# Browser fixtures live in browser_support.py; defined here once so every module shares one Chromium.
+from .browser_support import browser, live_server, phone, phone_without_js  # noqa: E402,F401

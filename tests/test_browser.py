@@ -13,7 +13,7 @@ from survey_app.models import Response
 from survey_app.respond.texts import MESSAGES
 from survey_app.services import responding
 
-from .browser_support import ARTIFACTS, browser, live_server, phone, phone_without_js  # noqa: F401
+from .browser_support import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

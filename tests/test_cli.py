@@ -68,9 +68,11 @@ def test_campaign_lifecycle(runner):
     assert status[0] == ("C1: Điều tra xã hội học xác định Chỉ số cải cách hành chính năm 2024 [open] "
                          "23:59 ngày 01/11/2024 → 17:00 ngày 20/12/2024")
     assert status[1] == "unit × group cells below the minimum sample: 108"
-    assert len(status) == 2 + 108
+    assert len(status) == 2 + 108 + 1
     assert "  SO-NV × SO-CC: 0 of 5 valid responses" in status
-    assert run(runner, "campaign", "close", "--campaign", "C1") == ["campaign C1 is closed"]
+    assert status[-1] == "phát ra / thu về / hợp lệ: 0 / 0 / 0"
+    assert run(runner, "campaign", "close", "--campaign", "C1") == [
+        "campaign C1 is closed; 0 responses checked: 0 invalid, 0 with warnings for review, 0 unit warnings"]
     assert run(runner, "campaign", "open", code=1) == [
         "Error: campaign C1 is closed; a closed campaign is not reopened"]
     assert db.session.scalar(sa.select(Campaign.status)) == "closed"

@@ -1,7 +1,7 @@
-"""Home Affairs pages. This first version: sign-in and the campaign overview."""
+"""Home Affairs pages: sign-in, live dashboard, unit pages, review at close, users, audit log."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import routes  # noqa: E402,F401
+from . import dashboard, review, routes, users  # noqa: E402,F401

@@ -1,27 +1,29 @@
-"""Sign-in and the campaign overview (progress and live survey points per unit)."""
+"""Sign-in, sign-out and the list of campaigns."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
-from analysis.vntext import sort_key
-
+from ..auth import READ, roles
 from ..extensions import db, limiter
-from ..models import Campaign, ProgressCounter, Unit, User
-from ..services.scores import unit_scores
+from ..models import Campaign, Unit
+from ..services import users
 from . import bp
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def login():
-    """Email and password sign-in."""
+    """Email and password sign-in, locked for a while after repeated failures."""
     if request.method == "POST":
-        email = request.form.get("email", "").strip().lower()
-        user = db.session.scalar(sa.select(User).where(User.email == email))
-        if user and user.check_password(request.form.get("password", "")):
+        try:
+            user = users.authenticate(request.form.get("email", ""), request.form.get("password", ""))
+        except users.Locked:
+            flash("Tài khoản tạm khoá do đăng nhập sai nhiều lần. Thử lại sau 15 phút hoặc nhờ quản trị viên đặt lại mật khẩu.")
+            return render_template("admin/login.html"), 423
+        if user:
             login_user(user)
             return redirect(url_for(".index"))
         flash("Email hoặc mật khẩu không đúng.")
@@ -37,21 +39,13 @@ def logout():
 
 
 @bp.get("/")
-@login_required
+@roles(*READ)
 def index():
-    """Every campaign with its units' progress and live survey points."""
+    """Campaigns, newest first; a focal point goes straight to their unit."""
     campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.created_at.desc())).all()
-    views = []
-    for c in campaigns:
-        progress = {
-            unit_id: (invited, submitted)
-            for unit_id, invited, submitted in db.session.execute(
-                sa.select(ProgressCounter.unit_id, sa.func.sum(ProgressCounter.invited),
-                          sa.func.sum(ProgressCounter.submitted))
-                .where(ProgressCounter.campaign_id == c.id)
-                .group_by(ProgressCounter.unit_id)
-            )
-        }
-        units = sorted(db.session.scalars(sa.select(Unit).where(Unit.campaign_id == c.id)), key=lambda u: sort_key(u.name))
-        views.append({"campaign": c, "units": units, "progress": progress, "scores": unit_scores(c)})
-    return render_template("admin/index.html", views=views)
+    if current_user.role == "unit":
+        for c in campaigns:
+            if db.session.scalar(sa.select(Unit.id).where(Unit.campaign_id == c.id, Unit.code == current_user.unit_code)):
+                return redirect(url_for(".unit", code=c.code, unit_code=current_user.unit_code))
+        return render_template("admin/index.html", campaigns=[])
+    return render_template("admin/index.html", campaigns=campaigns)

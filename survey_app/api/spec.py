@@ -27,6 +27,12 @@ COMMON = {
     "410": _err("The campaign is closed, or this link was replaced by a newer one (error: closed | revoked)."),
     "429": {"description": "Too many requests from this address."},
 }
+CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}, "description": "Campaign code."}
+STAFF_ERRORS = {
+    "401": _err("Not signed in and no valid bearer token."),
+    "403": _err("The role may not read this."),
+    "404": _err("No such campaign."),
+}
 PROBLEM = {
     "type": "object",
     "properties": {"unit": {"type": "string"}, "question": {"type": "string"}, "reason": {"type": "string"},
@@ -50,6 +56,40 @@ SPEC = {
                     "200": {"description": "The questionnaire",
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Questionnaire"}}}},
                     **{k: v for k, v in COMMON.items() if k != "409"},
+                },
+            }
+        },
+        "/api/v1/campaigns/{code}/progress": {
+            "get": {
+                "summary": "Live progress: funnel per unit × group, sample status, totals, submissions per day",
+                "description": "admin and monitor see every unit; a unit focal point sees their own unit only "
+                "(and no per-day series). Read from counters: the cost does not grow with responses.",
+                "security": [{"bearer": []}],
+                "parameters": [CODE],
+                "responses": {
+                    "200": {"description": "Progress", "content": {"application/json": {"schema": {
+                        "type": "object", "properties": {
+                            "campaign": {"type": "object"}, "overview": {"type": "object"},
+                            "cells": {"type": "array", "items": {"$ref": "#/components/schemas/Cell"}},
+                            "by_day": {"type": "array", "items": {"type": "array"}}}}}}},
+                    **STAFF_ERRORS,
+                },
+            }
+        },
+        "/api/v1/campaigns/{code}/scores": {
+            "get": {
+                "summary": "Live survey points per unit, area and total, with rank within the unit type",
+                "description": "Groups with fewer than anonymity_k valid responses about a unit are folded "
+                "together and never listed alone. A unit focal point sees their own unit only.",
+                "security": [{"bearer": []}],
+                "parameters": [CODE],
+                "responses": {
+                    "200": {"description": "Scores", "content": {"application/json": {"schema": {
+                        "type": "object", "properties": {
+                            "campaign": {"type": "object"}, "anonymity_k": {"type": "integer"},
+                            "unit_types": {"type": "array", "items": {"type": "object"}},
+                            "units": {"type": "array", "items": {"$ref": "#/components/schemas/UnitScore"}}}}}}},
+                    **STAFF_ERRORS,
                 },
             }
         },
@@ -88,12 +128,29 @@ SPEC = {
         },
     },
     "components": {
+        "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer",
+                       "description": "A staff token from `flask users token EMAIL` (or the signed-in session)."}
+        },
         "schemas": {
             "Error": {"type": "object", "required": ["error", "message"],
                       "properties": {"error": {"type": "string"}, "message": {"type": "string"}}},
             "Invalid": {"type": "object", "properties": {
                 "error": {"enum": ["incomplete", "invalid_answers"]}, "message": {"type": "string"},
                 "missing": {"type": "array", "items": PROBLEM}, "problems": {"type": "array", "items": PROBLEM}}},
+            "Cell": {"type": "object", "properties": {
+                "unit_code": {"type": "string"}, "unit_name": {"type": "string"}, "unit_type": {"type": "string"},
+                "group_code": {"type": "string"}, "group_name": {"type": "string"},
+                "invited": {"type": "integer"}, "opened": {"type": "integer"}, "started": {"type": "integer"},
+                "submitted": {"type": "integer"}, "valid": {"type": "integer"}, "minimum": {"type": "integer"},
+                "rate": {"type": "number"}, "status": {"enum": ["met", "at_risk", "not_met", "n/a"]}}},
+            "UnitScore": {"type": "object", "properties": {
+                "unit_code": {"type": "string"}, "unit_name": {"type": "string"}, "unit_type": {"type": "string"},
+                "total": {"type": "number"}, "percent": {"type": "number"}, "rank": {"type": "integer"},
+                "areas": {"type": "object", "additionalProperties": {"type": "number"}},
+                "unanswered": {"type": "integer"},
+                "groups": {"type": "array", "items": {"type": "object", "properties": {
+                    "groups": {"type": "array", "items": {"type": "string"}}, "responses": {"type": "integer"}}}}}},
             "Progress": {"type": "object", "properties": {"answered": {"type": "integer"}, "total": {"type": "integer"}}},
             "Questionnaire": {
                 "type": "object",

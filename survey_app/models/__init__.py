@@ -1,6 +1,8 @@
 """All models, imported here so Alembic and the services see one metadata."""
 
 from .campaign import Campaign, Question, RespondentGroup, Unit
+from .index import AppraisalPoint, LastYearResult, SatisfactionScore  # noqa: F401  (index)
+from .outbox import OutboxMessage, TelegramChat, ZaloState  # noqa: F401  (delivery)
 from .response import Answer, Response, ResponseFlag, UnitFlag
 from .roster import Invitation, Respondent
 from .tally import AnswerTally, ProgressCounter, ResponseCount, SubmissionDay

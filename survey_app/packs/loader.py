@@ -165,6 +165,29 @@ class _Checker:
         self._check_groups(groups, types)
         self._check_questions(scales, types, groups)
         self._check_units(types)
+        self._check_index_keys(types)
+
+    def _check_index_keys(self, types: dict) -> None:
+        """The optional satisfaction rules and tie-break name known unit types and areas."""
+        seen: set[str] = set()
+        for si, s in enumerate(self.c.get("satisfaction") or []):
+            t = types.get(s["unit_type"])
+            if t is None:
+                self.err(f"satisfaction[{si}].unit_type", f"unknown unit type {s['unit_type']!r}")
+                continue
+            if s["unit_type"] in seen:
+                self.err(f"satisfaction[{si}].unit_type", f"a second rule for unit type {s['unit_type']!r}")
+            seen.add(s["unit_type"])
+            area = next((a for a in t["areas"] if a["code"] == s["area"]), None)
+            if area is None:
+                self.err(f"satisfaction[{si}].area", f"unknown area {s['area']!r} for unit type {s['unit_type']!r}")
+            elif _d(s["max_points"]) > _d(area["max_points"]):
+                self.err(f"satisfaction[{si}].max_points",
+                         f"{_fmt(s['max_points'])} is above the max_points {_fmt(area['max_points'])} of {s['area']!r}")
+        areas = {a["code"] for t in types.values() for a in t["areas"]}
+        for i, key in enumerate(self.c.get("tie_break") or []):
+            if key not in {"appraisal", "survey", "satisfaction"} | areas:
+                self.err(f"tie_break[{i}]", f"{key!r} is neither appraisal, survey, satisfaction nor an area code")
 
     def _unique(self, path: str, items: list[dict]) -> None:
         seen = Counter(i["code"] for i in items)

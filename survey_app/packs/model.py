@@ -85,6 +85,23 @@ class Band:
 
 
 @dataclass(frozen=True)
+class SatisfactionRule:
+    """Citizens' satisfaction of a unit type: `max_points` in `area`; a percentage p becomes
+    max_points × (p − floor) / (100 − floor), and 0 below the floor (rule 'linear')."""
+
+    unit_type: str
+    area: str
+    max_points: Decimal
+    rule: str = "linear"
+    floor_percent: Decimal = Decimal(0)
+
+    def points(self, percent: Decimal) -> Decimal:
+        if percent <= self.floor_percent:
+            return Decimal(0)
+        return self.max_points * (percent - self.floor_percent) / (100 - self.floor_percent)
+
+
+@dataclass(frozen=True)
 class UnitRow:
     code: str
     name: str
@@ -113,6 +130,11 @@ class Pack:
     description: str | None = None
     wording_note: str | None = None
     content: dict = field(default_factory=dict, compare=False, repr=False)
+    satisfaction: tuple[SatisfactionRule, ...] = ()
+    tie_break: tuple[str, ...] = ()
+
+    def satisfaction_for(self, unit_type: str) -> SatisfactionRule | None:
+        return next((s for s in self.satisfaction if s.unit_type == unit_type), None)
 
     @cached_property
     def scale_by_code(self) -> dict[str, Scale]:
@@ -203,6 +225,12 @@ class Pack:
             ),
             units=tuple(UnitRow(u["code"], u["name"], u["unit_type"]) for u in d.get("units", [])),
             content=d,
+            satisfaction=tuple(
+                SatisfactionRule(s["unit_type"], s["area"], dec(s["max_points"]), s.get("rule", "linear"),
+                                 dec(s.get("floor_percent", 0)))
+                for s in d.get("satisfaction", [])
+            ),
+            tie_break=tuple(d.get("tie_break", [])),
         )
 
 

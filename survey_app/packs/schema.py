@@ -102,6 +102,20 @@ PACK = _obj(
         ),
     },
     questions={"type": "array", "items": QUESTION},
+    # Optional, for the index (issue 5): how a citizens' satisfaction percentage becomes points, and
+    # what decides between equal totals.
+    satisfaction={
+        "type": "array",
+        "items": _obj(
+            ["unit_type", "area", "max_points"],
+            unit_type=CODE,
+            area=CODE,
+            max_points=POINTS,
+            rule={"enum": ["linear"]},
+            floor_percent={"type": "number", "minimum": 0, "exclusiveMaximum": 100},
+        ),
+    },
+    tie_break={"type": "array", "items": CODE},
 )
 
 QUESTIONS_FILE = _obj(["questions"], questions={"type": "array", "items": QUESTION})

@@ -12,7 +12,9 @@ from ..extensions import db
 from ..models import Campaign, Question, RespondentGroup, Unit
 from ..packs import load_pack
 from ..timeutil import aware, now
+from . import audit
 from .errors import NotFound, ServiceError
+from .messages import check_templates
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +77,7 @@ def create_campaign(
     db.session.add_all(
         Unit(campaign_id=campaign.id, code=u.code, name=u.name, unit_type=u.unit_type) for u in pack.units
     )
+    audit.record("campaign.create", code, detail=f"pack {pack.code} sha256 {loaded.sha256}")
     db.session.commit()
     log.info("campaign %s created from pack %s (%s)", code, pack.code, loaded.sha256[:12])
     return campaign
@@ -85,19 +88,20 @@ def open_campaign(code: str | None = None) -> Campaign:
     campaign = get_campaign(code)
     if campaign.status == "closed":
         raise ServiceError(f"campaign {campaign.code} is closed; a closed campaign is not reopened")
+    check_templates()  # a broken message template would otherwise surface only when sending
     campaign.status = "open"
+    audit.record("campaign.open", campaign.code)
     db.session.commit()
     log.info("campaign %s opened", campaign.code)
     return campaign
 
 
 def close_campaign(code: str | None = None) -> Campaign:
-    """Stop accepting answers; links then answer 410."""
-    campaign = get_campaign(code)
-    campaign.status = "closed"
-    db.session.commit()
-    log.info("campaign %s closed", campaign.code)
-    return campaign
+    """Stop accepting answers (links then answer 410) and apply the validity rules to every response."""
+    from .validation import close_and_validate
+
+    close_and_validate(code)
+    return get_campaign(code)
 
 
 def accepting_answers(campaign: Campaign, at: datetime | None = None) -> str | None:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..models import Campaign, Invitation, Respondent, RespondentGroup, Unit
 from ..timeutil import now
+from . import audit
 from .errors import NotFound, ServiceError
 from .roster import normalise_phone
 from .tallies import bump_progress
@@ -87,6 +88,7 @@ def issue_invitations(campaign: Campaign, unit_code: str | None = None) -> Issue
         db.session.add(_new_invitation(campaign.id, r.id))
         bump_progress(campaign.id, r.unit_id, r.group_id, "invited")
         issued += 1
+    audit.record("invitations.issue", campaign.code, target=unit_code, detail=f"{issued} issued")
     db.session.commit()
     report = IssueReport(issued, len(respondents) - issued)
     log.info("campaign %s: %s", campaign.code, report)
@@ -120,6 +122,7 @@ def reissue_invitation(campaign: Campaign, person_key: str) -> Invitation:
     old.revoked_at, old.draft = now(), None
     db.session.flush()  # the old row leaves the live-link unique index before the new one enters
     db.session.add(new)
+    audit.record("invitations.reissue", campaign.code, target=f"invitation {old.id}")
     db.session.commit()
     log.info("campaign %s: invitation %s revoked and re-issued as %s", campaign.code, old.id, new.id)
     return new
@@ -162,5 +165,7 @@ def export_links(campaign: Campaign, out: str | Path) -> int:
                 [unit.code, unit.name, group.code, person.full_name, person.email or "", person.phone or "",
                  inv.status, link_for(inv)]
             )
+    audit.record("invitations.export_links", campaign.code, detail=f"{len(rows)} links")
+    db.session.commit()
     log.info("campaign %s: %d links exported", campaign.code, len(rows))
     return len(rows)

@@ -202,9 +202,7 @@ def _channels_of(respondent) -> list[str]:
 
 
 def delivery_statuses(campaign: Campaign, respondent_ids: list[int]) -> dict[int, dict[str, str]]:
-    """Last message status per person and channel, from the delivery outbox when it is installed."""
-    try:
-        from . import delivery
-    except ImportError:  # the delivery channels are optional for monitoring
-        return {}
-    return delivery.last_status_by_respondent(campaign, respondent_ids)
+    """Last message status per person and channel, from the delivery outbox."""
+    from .delivery_status import last_status_by_respondent
+
+    return last_status_by_respondent(campaign, respondent_ids)

@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from ..extensions import db
 from ..models import Campaign, Invitation, Respondent, RespondentGroup, Unit
+from . import audit
 from .errors import ImportRejected, RowIssue
 from .tabular import read_rows
 
@@ -85,6 +86,7 @@ def import_units(campaign: Campaign, path: str | Path) -> ImportReport:
             updated += 1
         else:
             unchanged += 1
+    audit.record("units.import", campaign.code, target=Path(path).name, detail=f"{created} created, {updated} updated")
     db.session.commit()
     report = ImportReport(created, updated, unchanged)
     log.info("units import into %s: %s", campaign.code, report)
@@ -160,6 +162,8 @@ def import_respondents(campaign: Campaign, path: str | Path) -> ImportReport:
         from .tallies import rebuild_progress
 
         rebuild_progress(campaign)
+    audit.record("respondents.import", campaign.code, target=Path(path).name,
+                 detail=f"{created} created, {updated} updated")
     db.session.commit()
     report = ImportReport(created, updated, unchanged)
     log.info("respondents import into %s: %s", campaign.code, report)

@@ -29,53 +29,36 @@ def bump_progress(campaign_id: int, unit_id: int, group_id: int, column: str, de
     """progress.<column> += delta for one unit × group, creating the row when needed."""
     if column not in FUNNEL:
         raise ValueError(f"column must be one of {FUNNEL}")
-    insert = insert_for(db.session)
-    counts = {c: 0 for c in FUNNEL} | {column: delta}
-    stmt = insert(ProgressCounter).values(campaign_id=campaign_id, unit_id=unit_id, group_id=group_id, **counts)
-    table = ProgressCounter.__table__
-    db.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["campaign_id", "unit_id", "group_id"], set_={column: table.c[column] + delta}
-        )
-    )
+    row = {"campaign_id": campaign_id, "unit_id": unit_id, "group_id": group_id} | {c: 0 for c in FUNNEL}
+    _upsert(ProgressCounter.__table__, ["campaign_id", "unit_id", "group_id"], column, [row | {column: delta}])
+
+
+def _upsert(table: sa.Table, keys: list[str], column: str, rows: list[dict]) -> None:
+    """INSERT … ON CONFLICT (keys) DO UPDATE SET column = column + excluded.column, for many rows.
+
+    One statement executed with a list of parameters (executemany): compiled once and cached, so a
+    submit costs a few round trips whatever the number of answers.
+    """
+    stmt = insert_for(db.session)(table)
+    stmt = stmt.on_conflict_do_update(index_elements=keys, set_={column: table.c[column] + stmt.excluded[column]})
+    db.session.execute(stmt, rows)
 
 
 def add_response(response: Response, answers: list[Answer], sign: int = 1) -> None:
     """Count a response into the tallies (sign=1), or take it out again (sign=-1), SQL-side."""
-    insert = insert_for(db.session)
+    base = {"campaign_id": response.campaign_id, "group_id": response.group_id}
     option_counts = Counter((a.unit_id, a.question_id, a.option_code) for a in answers)
-    tally = AnswerTally.__table__
-    stmt = insert(AnswerTally).values(
-        [
-            dict(campaign_id=response.campaign_id, unit_id=u, group_id=response.group_id, question_id=q,
-                 option_code=o, count=sign * n)
-            for (u, q, o), n in option_counts.items()
-        ]
-    )
-    db.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["campaign_id", "unit_id", "group_id", "question_id", "option_code"],
-            set_={"count": tally.c.count + stmt.excluded.count},
-        )
-    )
-    counts = ResponseCount.__table__
-    stmt = insert(ResponseCount).values(
-        [dict(campaign_id=response.campaign_id, unit_id=u, group_id=response.group_id, responses=sign)
-         for u in sorted({a.unit_id for a in answers})]
-    )
-    db.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["campaign_id", "unit_id", "group_id"],
-            set_={"responses": counts.c.responses + sign},
-        )
-    )
-    days = SubmissionDay.__table__
-    stmt = insert(SubmissionDay).values(campaign_id=response.campaign_id, day=response.submitted_on, submitted=sign)
-    db.session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["campaign_id", "day"], set_={"submitted": days.c.submitted + sign}
-        )
-    )
+    _upsert(AnswerTally.__table__, ["campaign_id", "unit_id", "group_id", "question_id", "option_code"], "count",
+            [base | {"unit_id": u, "question_id": q, "option_code": o, "count": sign * n}
+             for (u, q, o), n in option_counts.items()])
+    _upsert(ResponseCount.__table__, ["campaign_id", "unit_id", "group_id"], "responses",
+            [base | {"unit_id": u, "responses": sign} for u in sorted({a.unit_id for a in answers})])
+    _upsert(SubmissionDay.__table__, ["campaign_id", "day"], "submitted",
+            [{"campaign_id": response.campaign_id, "day": response.submitted_on, "submitted": sign}])
+    if sign < 0:  # a counter at zero is no counter: the cache stays equal to a rebuild
+        for model, column in ((AnswerTally, AnswerTally.count), (ResponseCount, ResponseCount.responses),
+                              (SubmissionDay, SubmissionDay.submitted)):
+            db.session.execute(sa.delete(model).where(model.campaign_id == response.campaign_id, column == 0))
 
 
 def rebuild_progress(campaign: Campaign) -> None:

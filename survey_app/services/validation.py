@@ -97,7 +97,8 @@ def _warnings(r: Response, mine: list[Answer], min_seconds: int | None) -> list[
     out = []
     options = {a.option_code for a in mine}
     if len(mine) >= STRAIGHT_MIN_ANSWERS and len(options) == 1:
-        out.append(("straight_lining", f"all {len(mine)} answers are '{options.pop()}'"))
+        # Not which option: a reviewer must not learn how a small group answered.
+        out.append(("straight_lining", f"all {len(mine)} answers give the same option"))
     if min_seconds and r.duration_seconds is not None and r.duration_seconds < min_seconds:
         out.append(("too_fast", f"answered in about {r.duration_seconds} s (pack minimum {min_seconds} s)"))
     return out
@@ -169,3 +170,46 @@ def _get(response_id: str) -> Response:
     if response is None:
         raise NotFound(f"no response {response_id}")
     return response
+
+
+@dataclass(frozen=True)
+class FlaggedResponse:
+    id: str
+    group_name: str
+    units: str
+    status: str
+    reason: str | None
+    flags: list[tuple[str, str]]
+
+
+def review_list(campaign: Campaign) -> list[FlaggedResponse]:
+    """Responses with a warning, an exclusion or an invalidity: what a reviewer has to look at."""
+    flags = defaultdict(list)
+    for f in db.session.scalars(
+        sa.select(ResponseFlag).join(Response, Response.id == ResponseFlag.response_id)
+        .where(Response.campaign_id == campaign.id)
+    ):
+        flags[f.response_id].append((f.kind, f.detail))
+    responses = db.session.execute(
+        sa.select(Response, RespondentGroup.name)
+        .join(RespondentGroup, RespondentGroup.id == Response.group_id)
+        .where(Response.campaign_id == campaign.id,
+               (Response.status != "valid") | Response.id.in_(list(flags)))
+        .order_by(RespondentGroup.code, Response.id)
+    ).all()
+    units = defaultdict(set)
+    for rid, name in db.session.execute(
+        sa.select(Answer.response_id, Unit.name).join(Unit, Unit.id == Answer.unit_id)
+        .where(Answer.response_id.in_([r.id for r, _ in responses])).distinct()
+    ):
+        units[rid].add(name)
+    return [FlaggedResponse(r.id, g, ", ".join(sorted(units[r.id])) if len(units[r.id]) < 4
+                            else f"{len(units[r.id])} đơn vị", r.status, r.status_reason, flags[r.id])
+            for r, g in responses]
+
+
+def unit_flags(campaign: Campaign) -> list[tuple[str, str, str]]:
+    return list(db.session.execute(
+        sa.select(Unit.name, UnitFlag.kind, UnitFlag.detail).join(Unit, Unit.id == UnitFlag.unit_id)
+        .where(UnitFlag.campaign_id == campaign.id).order_by(Unit.name)
+    ).all())

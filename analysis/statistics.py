@@ -1,0 +1,300 @@
+"""How sure each unit's survey score is: a bootstrap over responses gives a confidence interval of the
+score and the probable range of the unit's rank, and says which adjacent ranks the survey cannot tell
+apart. Works on response-level answers (never shown on their own), in floating point: these are
+statistics about the official decimal scores, not the scores themselves.
+
+Answers table: one row per answer with columns response, unit, group, question, weight (None for a
+"don't know"). Questions table: question, unit_type, points. Resampling is stratified by respondent
+group: the roster fixes how many people each group has, so a resample keeps each group's size.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+from scipy import stats
+
+from .index import Table, require_columns
+
+METHODS = ("pooled", "group_weights")
+
+
+@dataclass(frozen=True)
+class UnitInterval:
+    unit: str
+    unit_type: str
+    responses: int
+    estimate: float
+    low: float
+    high: float
+    rank: int
+    rank_low: int  # best probable rank
+    rank_high: int  # worst probable rank
+
+
+@dataclass(frozen=True)
+class AdjacentPair:
+    """Two units next to each other in the ranking; `distinguishable` when the difference's CI excludes 0."""
+
+    upper: str
+    lower: str
+    difference: float
+    low: float
+    high: float
+    distinguishable: bool
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    confidence: float
+    n_resamples: int
+    seed: int
+    units: tuple[UnitInterval, ...]
+    pairs: tuple[AdjacentPair, ...]
+
+    def interval(self, unit: str) -> UnitInterval:
+        for u in self.units:
+            if u.unit == unit:
+                return u
+        raise ValueError(f"unit must be one of {[u.unit for u in self.units]}, not {unit!r}")
+
+
+@dataclass
+class _UnitData:
+    weights: np.ndarray  # responses × questions, 0 where missing
+    valid: np.ndarray  # responses × questions, 1 where an answer with a weight exists
+    strata: list[np.ndarray]  # row indices of each group
+    stratum_groups: list[str]
+
+
+def bootstrap_survey_scores(
+    answers: Table,
+    questions: Table,
+    units: Mapping[str, str],
+    *,
+    method: str = "pooled",
+    group_weights: Mapping[str, float] | None = None,
+    n_resamples: int = 2000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> BootstrapResult:
+    """95 % (or `confidence`) percentile intervals of each unit's survey score, and probable rank ranges.
+
+    `units` maps each unit code to its unit type; ranks are within a unit type, 1 = highest score.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, not {method!r}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
+    if n_resamples < 10:
+        raise ValueError(f"n_resamples must be at least 10, not {n_resamples}")
+    require_columns(answers, ("response", "unit", "group", "question", "weight"), "answers")
+    require_columns(questions, ("question", "unit_type", "points"), "questions")
+    weights = {g: float(w) for g, w in (group_weights or {}).items()}
+    if method == "group_weights" and not weights:
+        raise ValueError("method 'group_weights' needs group_weights")
+    by_type: dict[str, list[Mapping]] = defaultdict(list)
+    for q in questions:
+        by_type[q["unit_type"]].append(q)
+    data = _unit_matrices(answers, by_type, units)
+    rng = np.random.default_rng(seed)
+    alpha = (1 - confidence) / 2
+    intervals: list[UnitInterval] = []
+    pairs: list[AdjacentPair] = []
+    for unit_type, qs in by_type.items():
+        codes = [u for u in units if units[u] == unit_type and u in data]
+        if not codes:
+            continue
+        points = np.array([float(q["points"]) for q in qs])
+        estimates = np.array([_score(data[u], None, points, method, weights) for u in codes])
+        reps = np.column_stack([_score(data[u], _counts(data[u], n_resamples, rng), points, method, weights)
+                                for u in codes])
+        ranks = stats.rankdata(-reps, axis=1, method="min")
+        point_ranks = stats.rankdata(-estimates, method="min").astype(int)
+        lows, highs = np.quantile(reps, [alpha, 1 - alpha], axis=0)
+        rank_lo, rank_hi = np.quantile(ranks, [alpha, 1 - alpha], axis=0)
+        for i, u in enumerate(codes):
+            intervals.append(UnitInterval(u, unit_type, data[u].weights.shape[0], float(estimates[i]),
+                                          float(lows[i]), float(highs[i]), int(point_ranks[i]),
+                                          int(np.floor(rank_lo[i])), int(np.ceil(rank_hi[i]))))
+        order = sorted(range(len(codes)), key=lambda i: (-estimates[i], codes[i]))
+        for a, b in pairwise(order):
+            diff = reps[:, a] - reps[:, b]
+            lo, hi = np.quantile(diff, [alpha, 1 - alpha])
+            pairs.append(AdjacentPair(codes[a], codes[b], float(estimates[a] - estimates[b]), float(lo), float(hi),
+                                      bool(lo > 0 or hi < 0)))
+    return BootstrapResult(confidence, n_resamples, seed, tuple(intervals), tuple(pairs))
+
+
+def _unit_matrices(answers: Table, by_type: Mapping[str, list], units: Mapping[str, str]) -> dict[str, _UnitData]:
+    col = {t: {q["question"]: i for i, q in enumerate(qs)} for t, qs in by_type.items()}
+    rows: dict[str, dict[str, int]] = defaultdict(dict)
+    group_of: dict[str, dict[str, str]] = defaultdict(dict)
+    cells: dict[str, list[tuple[int, int, float | None]]] = defaultdict(list)
+    for a in answers:
+        unit = a["unit"]
+        if unit not in units:
+            raise ValueError(f"answer about unknown unit {unit!r}")
+        j = col.get(units[unit], {}).get(a["question"])
+        if j is None:
+            raise ValueError(f"question {a['question']!r} is not a question of unit type {units[unit]!r}")
+        i = rows[unit].setdefault(a["response"], len(rows[unit]))
+        group_of[unit][a["response"]] = a["group"]
+        cells[unit].append((i, j, None if a["weight"] is None else float(a["weight"])))
+    out = {}
+    for unit, index in rows.items():
+        shape = (len(index), len(col[units[unit]]))
+        w, v = np.zeros(shape), np.zeros(shape)
+        for i, j, weight in cells[unit]:
+            if weight is not None:
+                w[i, j], v[i, j] = weight, 1.0
+        groups: dict[str, list[int]] = defaultdict(list)
+        for response, i in index.items():
+            groups[group_of[unit][response]].append(i)
+        names = sorted(groups)
+        out[unit] = _UnitData(w, v, [np.array(groups[g]) for g in names], names)
+    return out
+
+
+def _counts(d: _UnitData, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
+    """How often each response is drawn in each resample (resamples × responses), within each group."""
+    n = d.weights.shape[0]
+    counts = np.zeros((n_resamples, n))
+    for members in d.strata:
+        draws = members[rng.integers(0, len(members), size=(n_resamples, len(members)))]
+        flat = (draws + np.arange(n_resamples)[:, None] * n).ravel()
+        counts += np.bincount(flat, minlength=n_resamples * n).reshape(n_resamples, n)
+    return counts
+
+
+def _score(d: _UnitData, counts: np.ndarray | None, points: np.ndarray, method: str, weights: Mapping) -> np.ndarray:
+    """Σ points × mean weight (questions with no valid answer score 0), for each resample."""
+    c = np.ones((1, d.weights.shape[0])) if counts is None else counts
+    if method == "pooled":
+        mean = _ratio(c @ d.weights, c @ d.valid)
+    else:
+        num = np.zeros((c.shape[0], d.weights.shape[1]))
+        den = np.zeros_like(num)
+        for members, g in zip(d.strata, d.stratum_groups, strict=True):
+            cg = c[:, members]
+            valid = cg @ d.valid[members]
+            present = valid > 0
+            num += weights.get(g, 0.0) * _ratio(cg @ d.weights[members], valid)
+            den += weights.get(g, 0.0) * present
+        mean = _ratio(num, den)
+    score = mean @ points
+    return score[0] if counts is None else score
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    out = np.zeros_like(num)
+    np.divide(num, den, out=out, where=den > 0)
+    return out
+
+
+@dataclass(frozen=True)
+class GroupDifference:
+    """Kruskal–Wallis test of respondents' mean answer weight across groups, with ε² effect size."""
+
+    unit_type: str
+    groups: tuple[str, ...]
+    sizes: tuple[int, ...]
+    medians: tuple[float, ...]
+    h: float
+    p_value: float
+    epsilon_squared: float
+    left_out: tuple[str, ...]  # groups with too few responses
+
+
+def group_differences(answers: Table, units: Mapping[str, str], *, min_responses: int = 3) -> list[GroupDifference]:
+    """Per unit type: do respondent groups rate differently? One value per response × rated unit.
+
+    ε² = H (n + 1) / (n² − 1) (Tomczak & Tomczak 2014), between 0 (no effect) and 1.
+    """
+    require_columns(answers, ("response", "unit", "group", "weight"), "answers")
+    sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    group_of: dict[tuple[str, str], str] = {}
+    for a in answers:
+        if a["unit"] not in units:
+            raise ValueError(f"answer about unknown unit {a['unit']!r}")
+        if a["weight"] is not None:
+            acc = sums[(a["response"], a["unit"])]
+            acc[0] += float(a["weight"])
+            acc[1] += 1
+            group_of[(a["response"], a["unit"])] = a["group"]
+    values: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for key, (total, n) in sums.items():
+        values[units[key[1]]][group_of[key]].append(total / n)
+    out = []
+    for unit_type in sorted(values):
+        by_group = values[unit_type]
+        kept = sorted(g for g, v in by_group.items() if len(v) >= min_responses)
+        left = tuple(sorted(set(by_group) - set(kept)))
+        samples = [by_group[g] for g in kept]
+        n = sum(len(s) for s in samples)
+        if len(kept) < 2 or len({x for s in samples for x in s}) < 2:
+            continue
+        h, p = stats.kruskal(*samples)
+        out.append(GroupDifference(unit_type, tuple(kept), tuple(len(s) for s in samples),
+                                   tuple(float(np.median(s)) for s in samples), float(h), float(p),
+                                   float(h * (n + 1) / (n * n - 1)), left))
+    return out
+
+
+@dataclass(frozen=True)
+class Correlation:
+    n: int
+    pearson_r: float
+    pearson_p: float
+    spearman_rho: float
+    spearman_p: float
+
+
+def component_correlation(rows: Table, x: str = "appraisal", y: str = "survey") -> Correlation:
+    """Pearson and Spearman correlation of two columns across units (e.g. appraisal vs survey points)."""
+    require_columns(rows, (x, y), "rows")
+    if len(rows) < 3:
+        raise ValueError(f"need at least 3 units, got {len(rows)}")
+    xs = np.array([float(r[x]) for r in rows])
+    ys = np.array([float(r[y]) for r in rows])
+    if xs.std() == 0 or ys.std() == 0:
+        raise ValueError(f"column {x if xs.std() == 0 else y!r} is constant: no correlation")
+    pr = stats.pearsonr(xs, ys)
+    sr = stats.spearmanr(xs, ys)
+    return Correlation(len(rows), float(pr.statistic), float(pr.pvalue), float(sr.statistic), float(sr.pvalue))
+
+
+@dataclass(frozen=True)
+class Inflation:
+    unit: str
+    self_assessed: float
+    appraised: float
+    gap: float  # self-assessed − appraised
+    gap_percent: float  # of the appraised points
+
+
+def self_assessment_gaps(
+    rows: Table, unit: str = "unit", self_assessed: str = "self_assessed", appraised: str = "appraised",
+    top: int | None = None,
+) -> list[Inflation]:
+    """Units whose self-assessment exceeds the appraised points, the largest gap first."""
+    require_columns(rows, (unit, self_assessed, appraised), "rows")
+    out = []
+    for r in rows:
+        s, a = float(r[self_assessed]), float(r[appraised])
+        if s > a:
+            out.append(Inflation(r[unit], s, a, s - a, 100 * (s - a) / a if a else float("inf")))
+    out.sort(key=lambda i: (-i.gap, i.unit))
+    return out[:top] if top is not None else out
+
+
+def response_counts(answers: Sequence[Mapping]) -> dict[str, int]:
+    """Distinct responses about each unit."""
+    seen: dict[str, set] = defaultdict(set)
+    for a in answers:
+        seen[a["unit"]].add(a["response"])
+    return {u: len(s) for u, s in seen.items()}

@@ -1,0 +1,73 @@
+"""The survey detail table: per unit × respondent group × question, the answers, valid n, mean weight
+and points. Groups under the anonymity threshold k are folded together (see `privacy`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .index import Table, dec, require_columns
+from .privacy import fold_small_groups
+
+
+@dataclass(frozen=True)
+class DetailRow:
+    unit: str
+    groups: tuple[str, ...]  # one group, or several folded together
+    question: str
+    area: str
+    counts: dict[str, int]  # option code → answers
+    valid: int
+    dont_know: int
+    mean_weight: Decimal | None
+    points: Decimal | None  # question points × mean weight, unrounded
+
+
+def survey_detail(tallies: Table, questions: Table, responses: Table, k: int) -> list[DetailRow]:
+    """Rows in unit, cell, question order. Units under k responses in all are left out entirely.
+
+    tallies: unit, group, question, option, weight (None: don't know), count.
+    questions: question, unit_type, area, points (in questionnaire order).
+    responses: unit, group, responses (valid questionnaires about the unit from the group).
+    """
+    require_columns(tallies, ("unit", "group", "question", "option", "weight", "count"), "tallies")
+    require_columns(questions, ("question", "unit_type", "area", "points"), "questions")
+    require_columns(responses, ("unit", "group", "responses"), "responses")
+    per_unit: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in responses:
+        per_unit[r["unit"]][r["group"]] = int(r["responses"])
+    cells: dict[tuple[str, str, str], list] = defaultdict(list)
+    for t in tallies:
+        cells[(t["unit"], t["group"], t["question"])].append(t)
+    order = {q["question"]: i for i, q in enumerate(questions)}
+    info = {q["question"]: q for q in questions}
+    out: list[DetailRow] = []
+    for unit in sorted(per_unit):
+        asked = sorted({q for (u, _, q) in cells if u == unit}, key=lambda q: order.get(q, len(order)))
+        for cell in fold_small_groups(per_unit[unit], k):
+            for q in asked:
+                counts: dict[str, int] = defaultdict(int)
+                total = Decimal(0)
+                valid = dont_know = 0
+                for g in cell.groups:
+                    for t in cells.get((unit, g, q), []):
+                        counts[t["option"]] += int(t["count"])
+                        if t["weight"] is None:
+                            dont_know += int(t["count"])
+                        else:
+                            total += dec(t["weight"]) * int(t["count"])
+                            valid += int(t["count"])
+                if not counts:
+                    continue
+                mean = total / valid if valid else None
+                q_info = info[q]
+                out.append(DetailRow(unit, cell.groups, q, q_info["area"], dict(counts), valid, dont_know, mean,
+                                     dec(q_info["points"]) * mean if mean is not None else None))
+    return out
+
+
+def option_codes(rows: Sequence[DetailRow]) -> list[str]:
+    """Every option code seen, sorted (the detail sheet's answer columns)."""
+    return sorted({code for r in rows for code in r.counts})

@@ -1,0 +1,161 @@
+"""Index benchmark: 1,000 units, 100 questions, 100,000 responses, as plain tables in memory.
+
+    python bench/index.py [--units 1000] [--questions 100] [--responses 100000] [--resamples 200]
+
+Times, in one run: the index (survey points from the tallies with analysis.scoring, merge with appraisal
+and satisfaction, ranks, summaries), the statistics (bootstrap with --resamples resamples, Cronbach's
+alpha, Kruskal–Wallis, correlation), and the workbook (Biểu sheets + survey detail + information). The
+baseline is openpyxl writing the same cells (same values, write-only mode, no formats) in the same run.
+Two unit types share the units; each response answers the 100 questions of its unit's type.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+from openpyxl import Workbook
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from analysis.index import BandRule, IndexRules, compute_index  # noqa: E402
+from analysis.index_summary import area_stats, survey_summary, type_summary  # noqa: E402
+from analysis.reliability import area_alphas  # noqa: E402
+from analysis.scoring import QuestionSpec, ScoringRules, TallyRow, score_units  # noqa: E402
+from analysis.statistics import bootstrap_survey_scores, component_correlation, group_differences  # noqa: E402
+from analysis.survey_detail import survey_detail  # noqa: E402
+from analysis.workbook import detail_sheet, index_sheets, info_sheet, write_workbook  # noqa: E402
+
+TYPES = ("so", "xa")
+AREAS = [f"LV{i}" for i in range(1, 9)]
+OPTIONS = (("A", 1.0), ("B", 0.6), ("C", 0.2), ("D", 0.0), ("X", None))
+
+
+def generate(n_units: int, n_questions: int, n_responses: int, seed: int = 1) -> dict:
+    rng = np.random.default_rng(seed)
+    units = [dict(unit=f"U{i:04d}", name=f"Đơn vị số {i}", unit_type=TYPES[i % 2]) for i in range(n_units)]
+    points = Decimal(20) / n_questions
+    questions = [dict(question=f"{t}-Q{j:03d}", unit_type=t, area=AREAS[j * 7 // n_questions], points=points)
+                 for t in TYPES for j in range(n_questions)]
+    per_type = {t: [q for q in questions if q["unit_type"] == t] for t in TYPES}
+    answers = []
+    quality = rng.uniform(0.6, 0.95, n_units)
+    unit_of = rng.integers(0, n_units, n_responses)
+    for r, u in enumerate(unit_of):
+        unit = units[u]
+        group = f"{unit['unit_type']}-G{r % 3}"
+        p = quality[u]
+        picks = rng.choice(5, size=n_questions, p=[p * 0.7, p * 0.3 + (1 - p) * 0.3, (1 - p) * 0.5, (1 - p) * 0.17,
+                                                    0.03 * (1 - p)] / np.sum([p * 0.7, p * 0.3 + (1 - p) * 0.3,
+                                                                              (1 - p) * 0.5, (1 - p) * 0.17,
+                                                                              0.03 * (1 - p)]))
+        rid = f"r{r}"
+        for q, k in zip(per_type[unit["unit_type"]], picks, strict=True):
+            answers.append({"response": rid, "unit": unit["unit"], "group": group, "question": q["question"],
+                            "option": OPTIONS[k][0], "weight": OPTIONS[k][1]})
+    return dict(units=units, questions=questions, answers=answers)
+
+
+def tallies_of(answers: list[dict]) -> tuple[list[dict], list[dict]]:
+    counts = Counter((a["unit"], a["group"], a["question"], a["option"]) for a in answers)
+    weight = dict(OPTIONS)
+    exact = {o: None if w is None else Decimal(str(w)) for o, w in weight.items()}
+    tallies = [dict(unit=u, group=g, question=q, option=o, weight=exact[o], count=n)
+               for (u, g, q, o), n in counts.items()]
+    responses = Counter((a["unit"], a["group"], a["response"]) for a in answers)
+    per_cell = Counter((u, g) for u, g, _ in responses)
+    return tallies, [dict(unit=u, group=g, responses=n) for (u, g), n in per_cell.items()]
+
+
+def compute(data: dict, tallies: list[dict]):
+    units, questions = data["units"], data["questions"]
+    specs = [QuestionSpec(q["question"], q["unit_type"], q["area"], q["points"]) for q in questions]
+    survey = score_units([(u["unit"], u["unit_type"]) for u in units], specs,
+                         (TallyRow(t["unit"], t["group"], t["question"], t["weight"], t["count"]) for t in tallies),
+                         ScoringRules())
+    rng = np.random.default_rng(2)
+    maxima = {a: Decimal(10) for a in AREAS[:7]} | {"LV8": Decimal(20)}
+    points = []
+    for u in units:
+        s = survey[u["unit"]]
+        points += [dict(unit=u["unit"], area=a, source="survey", points=v.points) for a, v in s.areas.items()]
+        for a in AREAS[:7]:
+            share = Decimal(str(round(rng.uniform(0.7, 1.0), 2)))
+            points.append(dict(unit=u["unit"], area=a, source="appraisal",
+                               points=((maxima[a] - s.areas.get(a, s.areas["LV1"]).max_points) * share).quantize(
+                                   Decimal("0.01"))))
+        points.append(dict(unit=u["unit"], area="LV8", source="satisfaction",
+                           points=Decimal(str(round(rng.uniform(15, 20), 2)))))
+    unit_types = [dict(unit_type=t, name=f"Loại {t}", total_points=100, survey_points=20) for t in TYPES]
+    areas = [dict(unit_type=t, area=a, name=f"Lĩnh vực {a}", max_points=maxima[a]) for t in TYPES for a in AREAS]
+    last = [dict(unit=u["unit"], total=Decimal(str(round(rng.uniform(70, 95), 2))), rank=i // 2 + 1, band="B")
+            for i, u in enumerate(units)]
+    rules = IndexRules(bands=(BandRule("A", "Nhóm A", Decimal(90)), BandRule("B", "Nhóm B", Decimal(70)),
+                              BandRule("C", "Nhóm C", Decimal(0))))
+    result = compute_index(units, unit_types, areas, points, rules, last)
+    for t in TYPES:
+        type_summary(result, t), area_stats(result, t), survey_summary(result, t)
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--units", type=int, default=1000)
+    ap.add_argument("--questions", type=int, default=100)
+    ap.add_argument("--responses", type=int, default=100_000)
+    ap.add_argument("--resamples", type=int, default=200)
+    args = ap.parse_args()
+    t0 = time.perf_counter()
+    data = generate(args.units, args.questions, args.responses)
+    tallies, counts = tallies_of(data["answers"])
+    print(f"data: {args.units} units, {args.questions} questions per unit type, {args.responses} responses, "
+          f"{len(data['answers'])} answers, {len(tallies)} tally rows ({time.perf_counter() - t0:.1f} s to generate)")
+    figures = {}
+    t = time.perf_counter()
+    result = compute(data, tallies)
+    figures["index"] = time.perf_counter() - t
+    unit_types = {u["unit"]: u["unit_type"] for u in data["units"]}
+    t = time.perf_counter()
+    boot = bootstrap_survey_scores(data["answers"], data["questions"], unit_types, n_resamples=args.resamples)
+    figures["bootstrap"] = time.perf_counter() - t
+    t = time.perf_counter()
+    area_alphas(data["answers"], data["questions"], unit_types)
+    group_differences(data["answers"], unit_types)
+    component_correlation([dict(appraisal=u.appraisal, survey=u.survey) for u in result.units])
+    figures["alpha, Kruskal–Wallis, correlation"] = time.perf_counter() - t
+    t = time.perf_counter()
+    sheets = index_sheets(result, 2025)
+    detail = survey_detail(tallies, data["questions"], counts, k=3)
+    sheets.append(detail_sheet(detail, {}, {}, {}))
+    sheets.append(info_sheet([("Đợt khảo sát", "bench")]))
+    with tempfile.TemporaryDirectory() as tmp:
+        write_workbook(sheets, Path(tmp) / "index.xlsx")
+        figures["workbook (shape + write)"] = time.perf_counter() - t
+        cells = sum(len(s.rows) * len(s.headers) for s in sheets)
+        t = time.perf_counter()
+        wb = Workbook(write_only=True)
+        for s in sheets:
+            ws = wb.create_sheet(s.name)
+            ws.append([s.title])
+            ws.append(list(s.headers))
+            for row in s.rows:
+                ws.append(row)
+        wb.save(Path(tmp) / "baseline.xlsx")
+        figures["baseline: openpyxl, same cells, no logic"] = time.perf_counter() - t
+    for name, seconds in figures.items():
+        print(f"{name:45s} {seconds:8.2f} s")
+    ratio = figures["workbook (shape + write)"] / figures["baseline: openpyxl, same cells, no logic"]
+    print(f"workbook: {len(sheets)} sheets, {cells} data cells; workbook / baseline = {ratio:.2f}")
+    close = sum(1 for p in boot.pairs if not p.distinguishable)
+    print(f"bootstrap: {args.resamples} resamples; {close} of {len(boot.pairs)} adjacent pairs not distinguishable")
+    print(f"total (index + statistics + workbook): {sum(v for k, v in figures.items() if 'baseline' not in k):.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""The live dashboard, the per-unit page, reminders and closing a campaign."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..auth import READ, check_unit, roles
+from ..security import CSP
+from ..services import delivery, monitoring, validation
+from ..services.campaigns import get_campaign
+from ..services.errors import NotFound, ServiceError
+from . import bp
+
+
+def _campaign(code: str):
+    try:
+        return get_campaign(code)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/c/<code>/")
+@roles("admin", "monitor")
+def dashboard(code: str):
+    """Overview, unit × group table, live scores and charts; the page refreshes itself from the JSON API."""
+    campaign = _campaign(code)
+    resp = Response(render_template("admin/dashboard.html", campaign=campaign, overview=monitoring.overview(campaign)))
+    # plotly.js injects its own <style> element (layout of the chart layers, hover labels); without it the
+    # charts' SVG layers spill over the tables. Inline styles are allowed on this page only; scripts stay 'self'.
+    resp.headers["Content-Security-Policy"] = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    return resp
+
+
+@bp.get("/c/<code>/u/<unit_code>")
+@roles(*READ)
+def unit(code: str, unit_code: str):
+    """One unit: its cells, its live score and who has not answered yet."""
+    check_unit(unit_code)
+    campaign = _campaign(code)
+    cells = monitoring.cells(campaign, unit_code)
+    if not cells:
+        abort(404)
+    return render_template(
+        "admin/unit.html", campaign=campaign, unit_name=cells[0].unit_name, unit_code=unit_code, cells=cells,
+        scores=monitoring.live_scores(campaign, unit_code), people=monitoring.non_respondents(campaign, unit_code),
+    )
+
+
+@bp.post("/c/<code>/u/<unit_code>/remind")
+@roles("admin")
+def remind(code: str, unit_code: str):
+    """Queue reminders for the unit's non-respondents (or the ones ticked) through the delivery outbox."""
+    campaign = _campaign(code)
+    ids = [int(i) for i in request.form.getlist("respondent") if i.isdigit()]
+    if not ids:
+        ids = [p.respondent_id for p in monitoring.non_respondents(campaign, unit_code)]
+    try:
+        report = delivery.queue_reminders(campaign, respondent_ids=ids)
+    except ServiceError as exc:
+        flash(f"Không gửi được lời nhắc: {exc}")
+    else:
+        flash(f"Đã xếp hàng lời nhắc: {report}")
+    return redirect(url_for(".unit", code=code, unit_code=unit_code))
+
+
+@bp.post("/c/<code>/close")
+@roles("admin")
+def close(code: str):
+    """Close the campaign now and run the validity rules."""
+    _campaign(code)
+    try:
+        report = validation.close_and_validate(code)
+    except ServiceError as exc:
+        flash(str(exc))
+        return redirect(url_for(".dashboard", code=code))
+    flash(f"Đã đóng đợt khảo sát. {report}")
+    return redirect(url_for(".review", code=code))
+
+
+@bp.get("/assets/plotly.js")
+@roles(*READ)
+def plotly_js():
+    """plotly.js from the installed plotly package: no CDN, cached by the browser for a day."""
+    resp = Response(_plotly_source(), mimetype="text/javascript")
+    resp.headers["Cache-Control"] = "private, max-age=86400"
+    return resp
+
+
+@lru_cache(maxsize=1)
+def _plotly_source() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+@bp.app_template_global()
+def sample_label(status: str) -> str:
+    return {"met": "✓ Đạt", "at_risk": "! Có nguy cơ", "not_met": "✗ Chưa đạt"}.get(status, "–")
+
+
+@bp.app_template_global()
+def is_admin() -> bool:
+    return current_user.is_authenticated and current_user.role == "admin"

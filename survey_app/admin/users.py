@@ -1,0 +1,49 @@
+"""Staff accounts and the audit log (admins only)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from ..auth import roles
+from ..services import audit, users
+from ..services.errors import ServiceError
+from . import bp
+
+
+@bp.get("/users")
+@roles("admin")
+def user_list():
+    """Every staff account with its role, unit and lock state."""
+    return render_template("admin/users.html", users=users.list_users())
+
+
+@bp.post("/users")
+@roles("admin")
+def user_create():
+    """Create an account; the admin hands the first password over."""
+    f = request.form
+    try:
+        users.create_user(f.get("email", ""), f.get("password", ""), f.get("role", ""), f.get("unit_code") or None)
+        flash(f"Đã tạo tài khoản {f.get('email')}.")
+    except ServiceError as exc:
+        flash(str(exc))
+    return redirect(url_for(".user_list"))
+
+
+@bp.post("/users/reset")
+@roles("admin")
+def user_reset():
+    """A new random password, shown once, and the account unlocked."""
+    try:
+        password = users.reset_password(request.form.get("email", ""))
+        flash(f"Mật khẩu mới của {request.form.get('email')}: {password} (chỉ hiện một lần).")
+    except ServiceError as exc:
+        flash(str(exc))
+    return redirect(url_for(".user_list"))
+
+
+@bp.get("/audit")
+@roles("admin")
+def audit_log():
+    """Who did what, newest first."""
+    return render_template("admin/audit.html", entries=audit.entries())

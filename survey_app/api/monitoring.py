@@ -1,0 +1,88 @@
+"""Live progress and scores as JSON for the dashboard and for scripts (bearer token), by role.
+
+Read-only: with cookies or a bearer header, these answer GET only, so CSRF does not apply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import jsonify
+from flask_login import current_user
+
+from ..auth import READ, roles
+from ..services import monitoring
+from ..services.campaigns import get_campaign
+from ..services.errors import NotFound
+from ..timeutil import aware
+from . import bp
+
+
+def _campaign(code: str):
+    try:
+        return get_campaign(code)
+    except NotFound:
+        return None
+
+
+def _own_unit() -> str | None:
+    """A focal point sees their own unit only; admins and monitors see all."""
+    return current_user.unit_code if current_user.role == "unit" else None
+
+
+@bp.get("/campaigns/<code>/progress")
+@roles(*READ)
+def progress(code: str):
+    """Funnel per unit × group, sample status, overall counts and submissions per day."""
+    campaign = _campaign(code)
+    if campaign is None:
+        return jsonify(error="unknown_campaign", message=f"no campaign {code}"), 404
+    unit = _own_unit()
+    cells = monitoring.cells(campaign, unit)
+    body = {"campaign": _campaign_json(campaign), "cells": [_cell_json(c) for c in cells]}
+    if unit is None:
+        ov = monitoring.overview(campaign)
+        body["overview"] = asdict(ov) | {"rate": round(100 * ov.submitted / ov.invited, 2) if ov.invited else 0.0}
+        body["by_day"] = monitoring.submissions_by_day(campaign)
+    else:
+        own = [c for c in cells if c.invited]
+        invited, submitted = sum(c.invited for c in own), sum(c.submitted for c in own)
+        body["overview"] = {"invited": invited, "opened": sum(c.opened for c in own),
+                            "started": sum(c.started for c in own), "submitted": submitted,
+                            "rate": round(100 * submitted / invited, 2) if invited else 0.0}
+    return jsonify(body)
+
+
+@bp.get("/campaigns/<code>/scores")
+@roles(*READ)
+def scores(code: str):
+    """Live survey points per unit, area and total, with rank within the unit type."""
+    campaign = _campaign(code)
+    if campaign is None:
+        return jsonify(error="unknown_campaign", message=f"no campaign {code}"), 404
+    rows = monitoring.live_scores(campaign, _own_unit())
+    pack = campaign.pack
+    return jsonify(
+        campaign=_campaign_json(campaign),
+        anonymity_k=pack.anonymity_k,
+        unit_types=[
+            {"code": t.code, "name": t.name, "survey_points": float(t.survey_points),
+             "areas": [{"code": a.code, "name": a.name} for a in t.areas
+                       if any(q.area == a.code and q.unit_type == t.code for q in pack.questions)]}
+            for t in pack.unit_types
+        ],
+        units=[
+            {"unit_code": r.unit_code, "unit_name": r.unit_name, "unit_type": r.unit_type,
+             "total": float(r.total), "percent": float(r.percent), "rank": r.rank,
+             "areas": {a: float(v) for a, v in r.areas.items()}, "unanswered": r.unanswered, "groups": r.groups}
+            for r in rows
+        ],
+    )
+
+
+def _campaign_json(c) -> dict:
+    return {"code": c.code, "title": c.title, "status": c.status, "closes_at": aware(c.closes_at).isoformat()}
+
+
+def _cell_json(c: monitoring.Cell) -> dict:
+    return asdict(c) | {"rate": round(c.rate, 2)}

@@ -1,0 +1,125 @@
+"""The index commands and admin pages: template, imports, export, fill, charts, report draft, and the
+preview-before-commit import page."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from docx import Document
+from openpyxl import Workbook, load_workbook
+
+from survey_app.extensions import db
+from survey_app.models import AppraisalPoint
+from survey_app.services import index as index_service
+from survey_app.services import users
+
+from .test_appraisal_import import _appraisal_file, small  # noqa: F401  (fixture)
+
+PASSWORD = "mat-khau-dai-0123"
+
+
+def count_points() -> int:
+    """Read, then end the test's transaction: on SQLite an open one holds the write lock the requests need."""
+    n = db.session.scalar(sa.select(sa.func.count(AppraisalPoint.id)))
+    db.session.rollback()
+    return n
+
+
+def run(runner, *args: str, code: int = 0) -> list[str]:
+    result = runner.invoke(args=list(args))
+    assert result.exit_code == code, result.output
+    return result.output.splitlines()
+
+
+def test_commands_from_template_to_report(runner, small, tmp_path):  # noqa: F811
+    c = small.campaign
+    tpl = tmp_path / "appraisal.xlsx"
+    assert run(runner, "appraisal", "template", "--out", str(tpl)) == [f"16 dòng (đơn vị × lĩnh vực) đã ghi vào {tpl}"]
+    filled = _appraisal_file(tmp_path, c)
+    assert run(runner, "appraisal", "import", str(filled)) == ["16 dòng điểm thẩm định đã nhập cho 2 đơn vị"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Mã đơn vị,Điểm\nSO-NV,x\n", encoding="utf-8")
+    out = run(runner, "satisfaction", "import", str(bad), code=1)
+    assert out[0] == "Error: 2 problem(s), nothing imported:" and "'x' không phải là số" in out[1]
+    good = tmp_path / "sat.csv"
+    good.write_text("Mã đơn vị;Điểm hài lòng\nSO-NV;9,5\nSO-TC;9\n", encoding="utf-8")
+    assert run(runner, "satisfaction", "import", str(good)) == ["điểm hài lòng của 2 đơn vị đã nhập"]
+
+    xlsx = tmp_path / "chi-so-cchc-2024.xlsx"
+    assert run(runner, "index", "export", "--out", str(xlsx))[0] == f"2 đơn vị; bảng chỉ số đã ghi vào {xlsx}"
+    wb = load_workbook(xlsx)
+    assert wb.sheetnames[:4] == ["Biểu 1", "Biểu 2", "Biểu 3", "Biểu 4"] and "Thông tin" in wb.sheetnames
+    result = index_service.compute_campaign_index(c)
+    b1 = {r[1]: r[6] for r in wb["Biểu 1"].iter_rows(min_row=3, values_only=True)}
+    assert b1 == {u.unit: float(u.total) for u in result.units}
+    info = dict(wb["Thông tin"].iter_rows(min_row=3, values_only=True))
+    assert info["Mã băm SHA-256 của bộ câu hỏi"] == c.pack_sha256
+    detail = list(wb["Chi tiết khảo sát"].iter_rows(min_row=3, values_only=True))
+    assert {r[0] for r in detail} == {"SO-NV"}  # SO-TC has no answers; SO-NV's 3 answers form one cell (k = 3)
+    (groups,) = {r[2] for r in detail}  # SO-CC (2 responses) and SO-LDP (1) are under k = 3: shown folded
+    assert groups.count(" + ") == 1
+
+    html = tmp_path / "report.html"
+    run(runner, "index", "charts", "--out", str(html))
+    page = html.read_text(encoding="utf-8")
+    assert "Plotly.newPlot" in page and 'id="ranking-so"' in page
+    assert not re.search(r"<script[^>]+src=\"https?://", page)  # offline: plotly.js is inside
+
+    docx = tmp_path / "bao-cao.docx"
+    run(runner, "report", "draft", "--out", str(docx))
+    text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
+    assert "Kết quả Chỉ số CCHC năm 2024" in text and "Biểu số 1, 2" in text
+
+
+def test_fill_command(runner, small, tmp_path):  # noqa: F811
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sở"
+    ws.append(["Đơn vị", "XHH", "Ghi chú"])
+    ws.append(["so noi vu", None, "=1+1"])
+    ws.append(["Sở Tài chính", 5, None])
+    path = tmp_path / "theirs.xlsx"
+    wb.save(path)
+    scores = {u.unit: u.survey for u in index_service.compute_campaign_index(small.campaign).units}
+    out = run(runner, "index", "fill", "--workbook", str(path), "--sheet", "Sở", "--unit-column", "A",
+              "--column", "survey=B", code=1)
+    assert out[-1].startswith("Error: 1 ô đã có dữ liệu (B3)")
+    assert load_workbook(path)["Sở"]["B2"].value is None  # refused: nothing saved
+    out = run(runner, "index", "fill", "--workbook", str(path), "--sheet", "Sở", "--unit-column", "A",
+              "--column", "survey=B", "--force")
+    assert out == ["dòng 1 không khớp đơn vị nào: 'Đơn vị'", f"2 ô đã ghi vào {path} (2 dòng khớp đơn vị)"]
+    ws = load_workbook(path)["Sở"]
+    assert (ws["B2"].value, ws["B3"].value, ws["C2"].value) == (float(scores["SO-NV"]), float(scores["SO-TC"]), "=1+1")
+
+
+def test_admin_import_preview_then_confirm(app, client, small, tmp_path):  # noqa: F811
+    users.create_user("admin@thu.example", PASSWORD, "admin")
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        client.post("/admin/login", data={"email": "admin@thu.example", "password": PASSWORD})
+        code = small.campaign.code
+        db.session.rollback()
+        page = client.get(f"/admin/index/c/{code}/")
+        assert page.status_code == 200 and "style-src 'self' 'unsafe-inline'" in page.headers["Content-Security-Policy"]
+        assert "Chỉ số CCHC năm 2024" in page.get_data(as_text=True)
+        path = _appraisal_file(tmp_path, small.campaign)
+        db.session.rollback()
+        with path.open("rb") as fh:
+            preview = client.post(f"/admin/index/c/{code}/import",
+                                  data={"kind": "appraisal", "file": (fh, "diem.xlsx")})
+        body = preview.get_data(as_text=True)
+        assert preview.status_code == 200 and "16 dòng hợp lệ" in body
+        assert count_points() == 0  # nothing written yet
+        upload = re.search(r'name="upload" value="([^"]+)"', body).group(1)
+        done = client.post(f"/admin/index/c/{code}/import/confirm", data={"kind": "appraisal", "upload": upload})
+        assert done.status_code == 302
+        assert count_points() == 16
+        again = client.post(f"/admin/index/c/{code}/import/confirm", data={"kind": "appraisal", "upload": upload})
+        assert again.status_code == 302  # the upload is used once
+        for url, kind in (("chi-so-cchc.xlsx", "spreadsheetml"), ("bao-cao.docx", "wordprocessingml"),
+                          ("bieu-do.html", "text/html")):
+            r = client.get(f"/admin/index/c/{code}/{url}")
+            assert r.status_code == 200 and kind in r.headers["Content-Type"]
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True

@@ -1,0 +1,144 @@
+"""The live dashboard's data, the anonymity folding, sign-in lockout, and validation at close."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from survey_app.extensions import db
+from survey_app.models import Answer, AuditEntry, ProgressCounter, Response, ResponseCount, ResponseFlag
+from survey_app.services import monitoring, responding, scores, tallies, users, validation
+
+from .conftest import full_answers, make_campaign, person
+
+PASSWORD = "mat-khau-dai-0123"
+
+
+def _people():
+    """Sở Nội vụ: 3 leaders, 1 division head, 5 officials; Sở Tài chính: 2 division heads; a district."""
+    units = [("SO-NV", "SO-LD")] * 3 + [("SO-NV", "SO-LDP")] + [("SO-NV", "SO-CC")] * 5 \
+        + [("SO-TC", "SO-LDP")] * 2 + [("H-MAI-SON", "H-XA")] * 4
+    return [person(i + 1, u, g) for i, (u, g) in enumerate(units)]
+
+
+def _submit_all(setup, option_of=lambda i: "A"):
+    for i, (email, token) in enumerate(sorted(setup.tokens.items())):
+        q = responding.open_questionnaire(token)
+        responding.submit(token, full_answers(q, option_of(i)))
+
+
+def test_dashboard_json_after_a_burst_equals_the_tallies(app, client, tmp_path):
+    setup = make_campaign(app, tmp_path, "son-la-2024", _people())
+    _submit_all(setup, lambda i: "ABCD"[i % 4])
+    users.create_user("monitor@thu.example", PASSWORD, "monitor")
+    login(client, "monitor@thu.example")
+    code = setup.campaign.code
+    progress = client.get(f"/api/v1/campaigns/{code}/progress").get_json()
+    assert "cells" in progress, progress
+    counters = {(r.unit_id, r.group_id): r for r in db.session.scalars(sa.select(ProgressCounter))}
+    valid = {(r.unit_id, r.group_id): r.responses for r in db.session.scalars(sa.select(ResponseCount))}
+    from survey_app.models import RespondentGroup, Unit
+
+    ids = {(u.code, g.code): (u.id, g.id) for u in db.session.scalars(sa.select(Unit))
+           for g in db.session.scalars(sa.select(RespondentGroup))}
+    for cell in progress["cells"]:
+        key = ids[(cell["unit_code"], cell["group_code"])]
+        c = counters.get(key)
+        assert (cell["invited"], cell["submitted"]) == ((c.invited, c.submitted) if c else (0, 0))
+        assert cell["valid"] == valid.get(key, 0)
+    assert progress["overview"]["submitted"] == progress["overview"]["valid"] == 15
+    assert progress["overview"]["invited"] == 15
+    assert sum(n for _, n in progress["by_day"]) == 15
+    live = scores.unit_scores(setup.campaign)
+    got = {u["unit_code"]: u for u in client.get(f"/api/v1/campaigns/{code}/scores").get_json()["units"]}
+    for unit_code, s in live.items():
+        assert Decimal(str(got[unit_code]["total"])) == s.total
+    # Ranks within the unit type, ties sharing a rank (1, 2, 3, 3, …): the two departments that were
+    # rated come first and the 18 others, all at 0 points, share rank 3.
+    assert sorted(u["rank"] for u in got.values() if u["unit_type"] == "so") == [1, 2] + [3] * 18
+
+
+def test_small_groups_are_never_shown_alone(app, client, tmp_path):
+    setup = make_campaign(app, tmp_path, "son-la-2024", _people())
+    _submit_all(setup)
+    rows = {r.unit_code: r for r in monitoring.live_scores(setup.campaign)}
+    # Sở Nội vụ: SO-CC 5 and SO-LD 3 could stand alone, SO-LDP has 1: it folds with SO-LD (the smallest).
+    assert rows["SO-NV"].groups == [{"groups": ["SO-CC"], "responses": 5},
+                                    {"groups": ["SO-LD", "SO-LDP"], "responses": 4}]
+    # Sở Tài chính: 2 responses in all, under k = 3: no group figure at all.
+    assert rows["SO-TC"].groups == []
+    users.create_user("admin@thu.example", PASSWORD, "admin")
+    login(client, "admin@thu.example")
+    page = client.get(f"/admin/c/{setup.campaign.code}/u/SO-NV").get_data(as_text=True)
+    assert "SO-LD + SO-LDP: 4" in page and "SO-LDP: 1" not in page
+    for unit in client.get(f"/api/v1/campaigns/{setup.campaign.code}/scores").get_json()["units"]:
+        for cell in unit["groups"]:
+            assert cell["responses"] >= 3
+
+
+def test_sign_in_locks_after_repeated_failures_and_an_admin_reset_unlocks(app, client):
+    users.create_user("a@thu.example", PASSWORD, "monitor")
+    for _ in range(users.MAX_FAILED_LOGINS):
+        assert login(client, "a@thu.example", "sai").status_code == 401
+    locked = login(client, "a@thu.example")
+    assert locked.status_code == 423 and "tạm khoá" in locked.get_data(as_text=True)
+    new = users.reset_password("a@thu.example")
+    assert login(client, "a@thu.example", new).status_code == 302
+    actions = db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == ["user.create", "user.locked", "user.reset_password"]
+
+
+def test_close_validate_exclude_and_restore(app, client, tmp_path):
+    setup = make_campaign(app, tmp_path, "son-la-2024", _people())
+    # All "A" throughout for everyone: straight-lined; submitted at once: faster than the pack's 120 s.
+    _submit_all(setup)
+    # Take one answer out of one response behind the application's back: it becomes incomplete.
+    broken = db.session.scalar(sa.select(Response.id).order_by(Response.id).limit(1))
+    db.session.execute(sa.delete(Answer).where(
+        Answer.response_id == broken,
+        Answer.question_id == db.session.scalar(sa.select(Answer.question_id).where(Answer.response_id == broken).limit(1))))
+    db.session.commit()
+    tallies.rebuild_tallies(setup.campaign)  # the counters follow the stored answers again
+    users.create_user("admin@thu.example", PASSWORD, "admin")
+    login(client, "admin@thu.example")
+    r = client.post(f"/admin/c/{setup.campaign.code}/close", data={"csrf_token": _csrf(client)})
+    assert r.status_code == 302
+    status = dict(db.session.execute(sa.select(Response.id, Response.status)).all())
+    assert status[broken] == "invalid" and list(status.values()).count("valid") == 14
+    reason = db.session.scalar(sa.select(Response.status_reason).where(Response.id == broken))
+    assert reason.startswith("incomplete: 29 answers, expected 30") or reason.startswith("incomplete: 31 answers")
+    kinds = db.session.scalars(sa.select(ResponseFlag.kind)).all()
+    assert kinds.count("straight_lining") == 15 and kinds.count("too_fast") == 15
+    assert {k for _, k, _ in validation.unit_flags(setup.campaign)} == {"straight_lining"}
+    review = client.get(f"/admin/c/{setup.campaign.code}/review").get_data(as_text=True)
+    assert "phát ra" not in review.lower() or "thu về" in review.lower()
+    assert "không hợp lệ: incomplete" in review
+    # Exclude a valid response: it leaves the tallies, the audit log says who and why; restore undoes it.
+    target = next(rid for rid, s in status.items() if s == "valid")
+    before = tallies.snapshot(setup.campaign)
+    r = client.post(f"/admin/c/{setup.campaign.code}/responses/{target}/exclude",
+                    data={"csrf_token": _csrf(client), "reason": "trả lời hộ"})
+    assert r.status_code == 302
+    after = tallies.snapshot(setup.campaign)
+    assert sum(v[0] for v in after["answer_tally"].values()) < sum(v[0] for v in before["answer_tally"].values())
+    tallies.rebuild_tallies(setup.campaign)
+    assert tallies.snapshot(setup.campaign) == after  # live counters equal a rebuild after an exclusion
+    client.post(f"/admin/c/{setup.campaign.code}/responses/{target}/restore", data={"csrf_token": _csrf(client)})
+    assert tallies.snapshot(setup.campaign) == before
+    log = db.session.execute(sa.select(AuditEntry.actor, AuditEntry.action, AuditEntry.target, AuditEntry.detail)
+                             .where(AuditEntry.action.like("response.%")).order_by(AuditEntry.id)).all()
+    assert log == [("admin@thu.example", "response.exclude", target, "trả lời hộ"),
+                   ("admin@thu.example", "response.restore", target, None)]
+    assert db.session.scalar(sa.select(AuditEntry.actor).where(AuditEntry.action == "campaign.close")) == \
+        "admin@thu.example"
+
+
+def _csrf(client, page: str = "/admin/users") -> str:
+    html = client.get(page).get_data(as_text=True)
+    return html.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+def login(client, email: str, password: str = PASSWORD):
+    return client.post("/admin/login", data={"email": email, "password": password,
+                                             "csrf_token": _csrf(client, "/admin/login")})
