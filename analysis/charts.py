@@ -15,8 +15,12 @@ from .survey_detail import DetailRow
 from .vntext import format_number
 
 BAND_COLOURS = ("#1a7f37", "#2f6fb2", "#d4a017", "#c2410c", "#8b1e3f", "#555555")
-_LAYOUT = dict(template="plotly_white", font=dict(family="Arial, sans-serif", size=13),
-               separators=",.", margin=dict(l=10, r=10, t=60, b=10))
+_LAYOUT = dict(
+    template="plotly_white",
+    font=dict(family="Arial, sans-serif", size=13),
+    separators=",.",
+    margin=dict(l=10, r=10, t=60, b=10),
+)
 
 
 @dataclass(frozen=True)
@@ -41,14 +45,22 @@ def ranking_figure(result: IndexResult, unit_type: str) -> go.Figure:
         if not chosen:
             continue
         fig.add_bar(
-            x=[float(u.total) for u in chosen], y=[u.name for u in chosen], orientation="h",
-            name=band.name if band else "Chưa xếp nhóm", marker_color=_colour(result, code),
-            text=[format_number(u.total) for u in chosen], textposition="outside",
+            x=[float(u.total) for u in chosen],
+            y=[u.name for u in chosen],
+            orientation="h",
+            name=band.name if band else "Chưa xếp nhóm",
+            marker_color=_colour(result, code),
+            text=[format_number(u.total) for u in chosen],
+            textposition="outside",
             hovertemplate="%{y}: %{x:.2f} điểm<extra></extra>",
         )
     info = result.type_info(unit_type)
-    fig.update_layout(**_LAYOUT, title=f"Xếp hạng Chỉ số CCHC – {info.name}", barmode="overlay",
-                      height=max(300, 26 * len(units) + 120))
+    fig.update_layout(
+        **_LAYOUT,
+        title=f"Xếp hạng Chỉ số CCHC – {info.name}",
+        barmode="overlay",
+        height=max(300, 26 * len(units) + 120),
+    )
     fig.update_yaxes(categoryorder="array", categoryarray=[u.name for u in reversed(units)])
     fig.update_xaxes(title="Tổng điểm", range=[0, float(info.total_points) * 1.08])
     return fig
@@ -59,12 +71,21 @@ def area_heatmap(result: IndexResult, unit_type: str) -> go.Figure:
     units = result.of_type(unit_type)
     info = result.type_info(unit_type)
     z = [[float(u.areas[c].points / mx * 100) if mx else None for c, _, mx in info.areas] for u in units]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=[c for c, _, _ in info.areas], y=[u.name for u in units], colorscale="RdYlGn", zmin=50, zmax=100,
-        colorbar=dict(title="% tối đa"), hovertemplate="%{y}<br>%{x}: %{z:.2f}%<extra></extra>",
-    ))
-    fig.update_layout(**_LAYOUT, title=f"Tỷ lệ điểm đạt được theo lĩnh vực – {info.name}",
-                      height=max(300, 24 * len(units) + 140))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[c for c, _, _ in info.areas],
+            y=[u.name for u in units],
+            colorscale="RdYlGn",
+            zmin=50,
+            zmax=100,
+            colorbar=dict(title="% tối đa"),
+            hovertemplate="%{y}<br>%{x}: %{z:.2f}%<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        **_LAYOUT, title=f"Tỷ lệ điểm đạt được theo lĩnh vực – {info.name}", height=max(300, 24 * len(units) + 140)
+    )
     fig.update_yaxes(autorange="reversed")
     return fig
 
@@ -74,12 +95,28 @@ def year_comparison(result: IndexResult, unit_type: str) -> go.Figure:
     units = [u for u in result.of_type(unit_type) if u.last and u.last.last_total is not None]
     fig = go.Figure()
     for u in units:
-        fig.add_scatter(x=[float(u.last.last_total), float(u.total)], y=[u.name, u.name], mode="lines",
-                        line=dict(color="#bbbbbb", width=3), showlegend=False, hoverinfo="skip")
-    fig.add_scatter(x=[float(u.last.last_total) for u in units], y=[u.name for u in units], mode="markers",
-                    name="Năm trước", marker=dict(color="#999999", size=10))
-    fig.add_scatter(x=[float(u.total) for u in units], y=[u.name for u in units], mode="markers",
-                    name="Năm nay", marker=dict(color="#0b3f75", size=10))
+        fig.add_scatter(
+            x=[float(u.last.last_total), float(u.total)],
+            y=[u.name, u.name],
+            mode="lines",
+            line=dict(color="#bbbbbb", width=3),
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    fig.add_scatter(
+        x=[float(u.last.last_total) for u in units],
+        y=[u.name for u in units],
+        mode="markers",
+        name="Năm trước",
+        marker=dict(color="#999999", size=10),
+    )
+    fig.add_scatter(
+        x=[float(u.total) for u in units],
+        y=[u.name for u in units],
+        mode="markers",
+        name="Năm nay",
+        marker=dict(color="#0b3f75", size=10),
+    )
     info = result.type_info(unit_type)
     fig.update_layout(**_LAYOUT, title=f"So sánh với năm trước – {info.name}", height=max(300, 26 * len(units) + 140))
     fig.update_yaxes(autorange="reversed")
@@ -99,14 +136,19 @@ def response_distribution(rows: Sequence[DetailRow], area_names: dict[str, str],
     fig = go.Figure()
     for option in options:
         shares = [100 * counts[a].get(option, 0) / (sum(counts[a].values()) or 1) for a in areas]
-        fig.add_bar(x=[area_names.get(a, a) for a in areas], y=shares, name=f"Phương án {option}",
-                    hovertemplate="%{x}: %{y:.1f}%<extra></extra>")
+        fig.add_bar(
+            x=[area_names.get(a, a) for a in areas],
+            y=shares,
+            name=f"Phương án {option}",
+            hovertemplate="%{x}: %{y:.1f}%<extra></extra>",
+        )
     fig.update_layout(**_LAYOUT, title=title, barmode="stack", yaxis=dict(title="% câu trả lời", range=[0, 100]))
     return fig
 
 
-def index_figures(result: IndexResult, detail: Sequence[DetailRow] = (),
-                  area_names: dict[str, str] | None = None) -> list[NamedFigure]:
+def index_figures(
+    result: IndexResult, detail: Sequence[DetailRow] = (), area_names: dict[str, str] | None = None
+) -> list[NamedFigure]:
     """Every chart of the report, per unit type."""
     out = []
     for t in result.types:
@@ -116,19 +158,26 @@ def index_figures(result: IndexResult, detail: Sequence[DetailRow] = (),
         out.append(NamedFigure(f"areas-{t.code}", f"Theo lĩnh vực – {t.name}", area_heatmap(result, t.code)))
         if any(u.last and u.last.last_total is not None for u in result.of_type(t.code)):
             out.append(NamedFigure(f"years-{t.code}", f"So với năm trước – {t.name}", year_comparison(result, t.code)))
-        type_rows = [r for r in detail if r.area in {c for c, _, _ in t.areas}
-                     and any(u.unit == r.unit for u in result.of_type(t.code))]
+        type_rows = [
+            r
+            for r in detail
+            if r.area in {c for c, _, _ in t.areas} and any(u.unit == r.unit for u in result.of_type(t.code))
+        ]
         if type_rows:
-            out.append(NamedFigure(f"answers-{t.code}", f"Phân bố câu trả lời – {t.name}",
-                                   response_distribution(type_rows, area_names or {},
-                                                         f"Phân bố câu trả lời theo lĩnh vực – {t.name}")))
+            out.append(
+                NamedFigure(
+                    f"answers-{t.code}",
+                    f"Phân bố câu trả lời – {t.name}",
+                    response_distribution(type_rows, area_names or {}, f"Phân bố câu trả lời theo lĩnh vực – {t.name}"),
+                )
+            )
     return out
 
 
 def html_report(figures: Sequence[NamedFigure], title: str, note: str = "") -> str:
     """One HTML page with plotly.js inside it: it works with no network."""
     parts = [
-        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">",
+        '<!doctype html><html lang="vi"><head><meta charset="utf-8">',
         f"<title>{html.escape(title)}</title>",
         "<style>body{font-family:Arial,sans-serif;margin:1rem 2rem}h1{font-size:1.4rem}</style>",
         f"<script>{get_plotlyjs()}</script></head><body>",
@@ -138,7 +187,10 @@ def html_report(figures: Sequence[NamedFigure], title: str, note: str = "") -> s
         parts.append(f"<p>{html.escape(note)}</p>")
     for f in figures:
         parts.append(f"<h2>{html.escape(f.title)}</h2>")
-        parts.append(f.figure.to_html(full_html=False, include_plotlyjs=False, div_id=f.key,
-                                      config={"displaylogo": False, "locale": "vi"}))
+        parts.append(
+            f.figure.to_html(
+                full_html=False, include_plotlyjs=False, div_id=f.key, config={"displaylogo": False, "locale": "vi"}
+            )
+        )
     parts.append("</body></html>")
     return "\n".join(parts)

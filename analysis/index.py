@@ -189,8 +189,9 @@ def compute_index(
         seen.add((unit, source))
     missing = tuple(f"{u}: {s}" for u in info for s in SOURCES if (u, s) not in seen)
     na = {k: dec(v) for k, v in (not_applicable or {}).items()}
-    drafts = [_unit_draft(info[u], known_types[info[u]["unit_type"]], sums[u], na.get(u, Decimal(0)), rules)
-              for u in info]
+    drafts = [
+        _unit_draft(info[u], known_types[info[u]["unit_type"]], sums[u], na.get(u, Decimal(0)), rules) for u in info
+    ]
     comparisons = _last_year_by_unit(last_year, code_map or {}, set(info))
     ranked: list[UnitIndex] = []
     for t in types:
@@ -203,8 +204,9 @@ def _type_infos(unit_types: Table, areas: Table) -> tuple[TypeInfo, ...]:
     for a in areas:
         by_type[a["unit_type"]].append((a["area"], a["name"], dec(a["max_points"])))
     return tuple(
-        TypeInfo(t["unit_type"], t["name"], dec(t["total_points"]), dec(t["survey_points"]),
-                 tuple(by_type[t["unit_type"]]))
+        TypeInfo(
+            t["unit_type"], t["name"], dec(t["total_points"]), dec(t["survey_points"]), tuple(by_type[t["unit_type"]])
+        )
         for t in unit_types
     )
 
@@ -230,9 +232,16 @@ def _unit_draft(unit: Mapping, t: TypeInfo, sums: Mapping, not_applicable: Decim
     percent = rules.round(total * 100 / max_points)
     band = rules.band_of(percent)
     return {
-        "unit": unit["unit"], "name": unit["name"], "unit_type": unit["unit_type"], "areas": areas,
-        **{s: rules.round(v) for s, v in by_source.items()}, "total": total, "max_points": max_points,
-        "percent": percent, "band": band.code if band else None, "band_name": band.name if band else None,
+        "unit": unit["unit"],
+        "name": unit["name"],
+        "unit_type": unit["unit_type"],
+        "areas": areas,
+        **{s: rules.round(v) for s, v in by_source.items()},
+        "total": total,
+        "max_points": max_points,
+        "percent": percent,
+        "band": band.code if band else None,
+        "band_name": band.name if band else None,
     }
 
 
@@ -256,8 +265,9 @@ def _rank(unit_type: str, drafts: list[dict], rules: IndexRules, last: Mapping[s
         if cmp is not None and cmp.last_total is not None and not cmp.merged_from:
             change = d["total"] - cmp.last_total
             rank_change = cmp.last_rank - rank if cmp.last_rank is not None else None
-            direction = None if rank_change is None else (
-                "up" if rank_change > 0 else "down" if rank_change < 0 else "same")
+            direction = (
+                None if rank_change is None else ("up" if rank_change > 0 else "down" if rank_change < 0 else "same")
+            )
             cmp = Comparison(cmp.last_total, cmp.last_rank, cmp.last_band, change, rank_change, direction)
         out.append(UnitIndex(rank=rank, last=cmp, **d))
     return out
@@ -277,6 +287,7 @@ def _last_year_by_unit(rows: Table, code_map: Mapping[str, str], units: set[str]
             continue
         r = found[0]
         rank = r.get("rank")
-        out[unit] = Comparison(dec(r["total"]), int(rank) if rank not in (None, "") else None,
-                               r.get("band") or None, None, None, None)
+        out[unit] = Comparison(
+            dec(r["total"]), int(rank) if rank not in (None, "") else None, r.get("band") or None, None, None, None
+        )
     return out

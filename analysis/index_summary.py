@@ -108,8 +108,11 @@ def _moves(units: Sequence[UnitIndex], change: Callable[[UnitIndex], Decimal | i
     same = [u for u in known if change(u) == 0]
     as_dec = lambda u: Decimal(change(u))  # noqa: E731
     return Moves(
-        tuple(u.unit for u in up), tuple(u.unit for u in same), tuple(u.unit for u in down),
-        _extreme(up, as_dec, max) if up else None, _extreme(down, as_dec, min) if down else None,
+        tuple(u.unit for u in up),
+        tuple(u.unit for u in same),
+        tuple(u.unit for u in down),
+        _extreme(up, as_dec, max) if up else None,
+        _extreme(down, as_dec, min) if down else None,
     )
 
 
@@ -126,16 +129,31 @@ def type_summary(result: IndexResult, unit_type: str) -> TypeSummary:
     compared = [u for u in units if u.last and u.last.points_change is not None]
     known_last = bool(compared)
     bands = tuple(
-        BandCount(b.code, b.name, n := sum(1 for u in units if u.band == b.code), r(Decimal(100 * n) / len(units)),
-                  sum(1 for u in compared if u.last.last_band == b.code) if known_last else None)
+        BandCount(
+            b.code,
+            b.name,
+            n := sum(1 for u in units if u.band == b.code),
+            r(Decimal(100 * n) / len(units)),
+            sum(1 for u in compared if u.last.last_band == b.code) if known_last else None,
+        )
         for b in result.rules.bands
     )
     last_avg = r(_mean([u.last.last_total for u in compared])) if compared else None
     last_totals = [u.last.last_total for u in compared]
     return TypeSummary(
-        unit_type, info.name, len(units), info.total_points, r(exact),
-        tuple(u.unit for u in units if u.total > exact), tuple(u.unit for u in units if u.total < exact),
-        best, worst, best.value - worst.value, bands, len(compared), last_avg,
+        unit_type,
+        info.name,
+        len(units),
+        info.total_points,
+        r(exact),
+        tuple(u.unit for u in units if u.total > exact),
+        tuple(u.unit for u in units if u.total < exact),
+        best,
+        worst,
+        best.value - worst.value,
+        bands,
+        len(compared),
+        last_avg,
         r(exact) - last_avg if last_avg is not None else None,
         max(last_totals) - min(last_totals) if last_totals else None,
         _moves(units, lambda u: u.last.points_change if u.last else None),
@@ -152,8 +170,17 @@ def area_stats(result: IndexResult, unit_type: str) -> list[AreaStat]:
     out = []
     for code, name, max_points in info.areas:
         points = lambda u, c=code: u.areas[c].points  # noqa: E731
-        out.append(AreaStat(unit_type, code, name, max_points, result.rules.round(_mean([points(u) for u in units])),
-                            _extreme(units, points, max), _extreme(units, points, min)))
+        out.append(
+            AreaStat(
+                unit_type,
+                code,
+                name,
+                max_points,
+                result.rules.round(_mean([points(u) for u in units])),
+                _extreme(units, points, max),
+                _extreme(units, points, min),
+            )
+        )
     return out
 
 
@@ -169,6 +196,15 @@ def survey_summary(result: IndexResult, unit_type: str) -> SurveySummary:
     best = _extreme(units, lambda u: u.survey, max)
     worst = _extreme(units, lambda u: u.survey, min)
     return SurveySummary(
-        unit_type, info.name, len(units), info.survey_points, r(exact), pct(r(exact)),
-        tuple(u.unit for u in units if u.survey < exact), best, pct(best.value), worst, pct(worst.value),
+        unit_type,
+        info.name,
+        len(units),
+        info.survey_points,
+        r(exact),
+        pct(r(exact)),
+        tuple(u.unit for u in units if u.survey < exact),
+        best,
+        pct(best.value),
+        worst,
+        pct(worst.value),
     )

@@ -65,8 +65,11 @@ def general_paragraphs(result: IndexResult, t: TypeSummary) -> list[str]:
     change = ""
     if t.average_change is not None:
         word = "tăng" if t.average_change > 0 else "giảm" if t.average_change < 0 else "không đổi"
-        change = f", {word} {_n(abs(t.average_change))} điểm so với năm trước" if t.average_change else \
-            ", không đổi so với năm trước"
+        change = (
+            f", {word} {_n(abs(t.average_change))} điểm so với năm trước"
+            if t.average_change
+            else ", không đổi so với năm trước"
+        )
     out = [
         f"Tổng điểm trung bình đạt {_n(t.average)}/{_n(t.max_points)} điểm{change}; có {_c(len(t.above))} đơn vị "
         f"đạt kết quả trên mức trung bình, trong đó {_names(t.best)} nhất bảng với {_n(t.best.value)} điểm; có "
@@ -80,8 +83,9 @@ def general_paragraphs(result: IndexResult, t: TypeSummary) -> list[str]:
         delta = ""
         if b.change:
             delta = f", {'tăng' if b.change > 0 else 'giảm'} {_c(abs(b.change))} đơn vị so với năm trước"
-        out.append(f"{b.name} có {_c(b.count)} đơn vị, chiếm tỷ lệ {_n(b.percent)}%{delta}, gồm: "
-                   f"{_list(result, members)}.")
+        out.append(
+            f"{b.name} có {_c(b.count)} đơn vị, chiếm tỷ lệ {_n(b.percent)}%{delta}, gồm: {_list(result, members)}."
+        )
     if t.compared:
         out += _move_lines(result, t.points, "điểm", "tăng điểm", "giữ nguyên điểm", "giảm điểm", t.count)
         out += _move_lines(result, t.ranks, "bậc", "tăng bậc", "giữ bậc", "giảm bậc", t.count)
@@ -128,10 +132,14 @@ def write_report(data: ReportInput, target: str | Path | IO[bytes]) -> None:
     doc.add_heading("Kết quả điều tra xã hội học", level=1)
     if data.survey_counts:
         issued, returned, valid = data.survey_counts
-        doc.add_paragraph(f"Tổng số phiếu thu về là {format_number(returned, 0)}/{format_number(issued, 0)} phiếu; "
-                          f"số phiếu hợp lệ là {format_number(valid, 0)}/{format_number(returned, 0)} phiếu.")
-    summaries = {t.code: (survey_summary(result, t.code), type_summary(result, t.code), area_stats(result, t.code))
-                 for t in types}
+        doc.add_paragraph(
+            f"Tổng số phiếu thu về là {format_number(returned, 0)}/{format_number(issued, 0)} phiếu; "
+            f"số phiếu hợp lệ là {format_number(valid, 0)}/{format_number(returned, 0)} phiếu."
+        )
+    summaries = {
+        t.code: (survey_summary(result, t.code), type_summary(result, t.code), area_stats(result, t.code))
+        for t in types
+    }
     for t in types:
         for p in survey_paragraphs(summaries[t.code][0]):
             doc.add_paragraph(p, style="List Bullet")
@@ -150,8 +158,12 @@ def write_report(data: ReportInput, target: str | Path | IO[bytes]) -> None:
             doc.add_paragraph(p, style="List Bullet")
     doc.add_heading("Các bảng số liệu", level=1)
     if data.survey_counts:
-        _table(doc, "Số phiếu điều tra xã hội học", ("Phát ra", "Thu về", "Hợp lệ"),
-               [tuple(format_number(n, 0) for n in data.survey_counts)])
+        _table(
+            doc,
+            "Số phiếu điều tra xã hội học",
+            ("Phát ra", "Thu về", "Hợp lệ"),
+            [tuple(format_number(n, 0) for n in data.survey_counts)],
+        )
     for t in types:
         survey, general, areas = summaries[t.code]
         _summary_table(doc, f"Số liệu tổng hợp – {t.name}", survey, general, areas)
@@ -172,46 +184,83 @@ def _table(doc, title: str, header: Sequence[str], rows: Sequence[Sequence[str]]
 
 def _summary_table(doc, title: str, s: SurveySummary, t: TypeSummary, areas: Sequence[AreaStat]) -> None:
     rows = [
-        ("Số đơn vị", str(t.count)), ("Điểm tối đa", _n(t.max_points)), ("Tổng điểm trung bình", _n(t.average)),
-        ("Số đơn vị trên mức trung bình", str(len(t.above))), ("Số đơn vị dưới mức trung bình", str(len(t.below))),
-        ("Tổng điểm cao nhất", _n(t.best.value)), ("Tổng điểm thấp nhất", _n(t.worst.value)),
+        ("Số đơn vị", str(t.count)),
+        ("Điểm tối đa", _n(t.max_points)),
+        ("Tổng điểm trung bình", _n(t.average)),
+        ("Số đơn vị trên mức trung bình", str(len(t.above))),
+        ("Số đơn vị dưới mức trung bình", str(len(t.below))),
+        ("Tổng điểm cao nhất", _n(t.best.value)),
+        ("Tổng điểm thấp nhất", _n(t.worst.value)),
         ("Khoảng cách cao nhất – thấp nhất", _n(t.gap)),
     ]
     if t.last_average is not None:
-        rows += [("Tổng điểm trung bình năm trước", _n(t.last_average)),
-                 ("Thay đổi điểm trung bình", _n(abs(t.average_change)))]
+        rows += [
+            ("Tổng điểm trung bình năm trước", _n(t.last_average)),
+            ("Thay đổi điểm trung bình", _n(abs(t.average_change))),
+        ]
     for b in t.bands:
         rows += [(f"{b.name}: số đơn vị", str(b.count)), (f"{b.name}: tỷ lệ (%)", _n(b.percent))]
         if b.change:
             rows.append((f"{b.name}: thay đổi số đơn vị so với năm trước", str(abs(b.change))))
     if t.compared:
         for label, m in (("điểm", t.points), ("bậc", t.ranks)):
-            rows += [(f"Số đơn vị tăng {label}", str(len(m.up))), (f"Số đơn vị giữ {label}", str(len(m.same))),
-                     (f"Số đơn vị giảm {label}", str(len(m.down)))]
+            rows += [
+                (f"Số đơn vị tăng {label}", str(len(m.up))),
+                (f"Số đơn vị giữ {label}", str(len(m.same))),
+                (f"Số đơn vị giảm {label}", str(len(m.down))),
+            ]
             for big, word in ((m.biggest_up, "tăng"), (m.biggest_down, "giảm")):
                 if big is not None:
                     amount = _n(abs(big.value)) if label == "điểm" else str(int(abs(big.value)))
                     rows.append((f"Mức {word} {label} lớn nhất", amount))
     rows += [
-        ("Điều tra XHH: điểm tối đa", _n(s.max_points)), ("Điều tra XHH: điểm trung bình", _n(s.average)),
+        ("Điều tra XHH: điểm tối đa", _n(s.max_points)),
+        ("Điều tra XHH: điểm trung bình", _n(s.average)),
         ("Điều tra XHH: tỷ lệ trung bình (%)", _n(s.percent)),
         ("Điều tra XHH: số đơn vị dưới trung bình", str(len(s.below))),
-        ("Điều tra XHH: cao nhất", _n(s.best.value)), ("Điều tra XHH: tỷ lệ cao nhất (%)", _n(s.best_percent)),
-        ("Điều tra XHH: thấp nhất", _n(s.worst.value)), ("Điều tra XHH: tỷ lệ thấp nhất (%)", _n(s.worst_percent)),
+        ("Điều tra XHH: cao nhất", _n(s.best.value)),
+        ("Điều tra XHH: tỷ lệ cao nhất (%)", _n(s.best_percent)),
+        ("Điều tra XHH: thấp nhất", _n(s.worst.value)),
+        ("Điều tra XHH: tỷ lệ thấp nhất (%)", _n(s.worst_percent)),
     ]
     for a in areas:
-        rows += [(f"{a.area}: điểm tối đa", _n(a.max_points)), (f"{a.area}: điểm trung bình", _n(a.average)),
-                 (f"{a.area}: cao nhất", _n(a.best.value)), (f"{a.area}: thấp nhất", _n(a.worst.value))]
+        rows += [
+            (f"{a.area}: điểm tối đa", _n(a.max_points)),
+            (f"{a.area}: điểm trung bình", _n(a.average)),
+            (f"{a.area}: cao nhất", _n(a.best.value)),
+            (f"{a.area}: thấp nhất", _n(a.worst.value)),
+        ]
     _table(doc, title, ("Chỉ tiêu", "Giá trị"), rows)
 
 
 def _unit_table(doc, title: str, units: Sequence[UnitIndex]) -> None:
-    header = ("Xếp hạng", "Đơn vị", "Thẩm định", "Điều tra XHH", "Hài lòng", "Tổng điểm", "Tỷ lệ (%)", "Nhóm",
-              "Tổng điểm năm trước", "Xếp hạng năm trước")
+    header = (
+        "Xếp hạng",
+        "Đơn vị",
+        "Thẩm định",
+        "Điều tra XHH",
+        "Hài lòng",
+        "Tổng điểm",
+        "Tỷ lệ (%)",
+        "Nhóm",
+        "Tổng điểm năm trước",
+        "Xếp hạng năm trước",
+    )
     rows = []
     for u in units:
         last = u.last if u.last and u.last.last_total is not None else None
-        rows.append((str(u.rank), u.name, _n(u.appraisal), _n(u.survey), _n(u.satisfaction), _n(u.total),
-                     _n(u.percent), u.band or "", _n(last.last_total) if last else "",
-                     str(last.last_rank) if last and last.last_rank is not None else ""))
+        rows.append(
+            (
+                str(u.rank),
+                u.name,
+                _n(u.appraisal),
+                _n(u.survey),
+                _n(u.satisfaction),
+                _n(u.total),
+                _n(u.percent),
+                u.band or "",
+                _n(last.last_total) if last else "",
+                str(last.last_rank) if last and last.last_rank is not None else "",
+            )
+        )
     _table(doc, title, header, rows)

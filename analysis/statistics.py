@@ -111,22 +111,36 @@ def bootstrap_survey_scores(
             continue
         points = np.array([float(q["points"]) for q in qs])
         estimates = np.array([_score(data[u], None, points, method, weights) for u in codes])
-        reps = np.column_stack([_score(data[u], _counts(data[u], n_resamples, rng), points, method, weights)
-                                for u in codes])
+        reps = np.column_stack(
+            [_score(data[u], _counts(data[u], n_resamples, rng), points, method, weights) for u in codes]
+        )
         ranks = stats.rankdata(-reps, axis=1, method="min")
         point_ranks = stats.rankdata(-estimates, method="min").astype(int)
         lows, highs = np.quantile(reps, [alpha, 1 - alpha], axis=0)
         rank_lo, rank_hi = np.quantile(ranks, [alpha, 1 - alpha], axis=0)
         for i, u in enumerate(codes):
-            intervals.append(UnitInterval(u, unit_type, data[u].weights.shape[0], float(estimates[i]),
-                                          float(lows[i]), float(highs[i]), int(point_ranks[i]),
-                                          int(np.floor(rank_lo[i])), int(np.ceil(rank_hi[i]))))
+            intervals.append(
+                UnitInterval(
+                    u,
+                    unit_type,
+                    data[u].weights.shape[0],
+                    float(estimates[i]),
+                    float(lows[i]),
+                    float(highs[i]),
+                    int(point_ranks[i]),
+                    int(np.floor(rank_lo[i])),
+                    int(np.ceil(rank_hi[i])),
+                )
+            )
         order = sorted(range(len(codes)), key=lambda i: (-estimates[i], codes[i]))
         for a, b in pairwise(order):
             diff = reps[:, a] - reps[:, b]
             lo, hi = np.quantile(diff, [alpha, 1 - alpha])
-            pairs.append(AdjacentPair(codes[a], codes[b], float(estimates[a] - estimates[b]), float(lo), float(hi),
-                                      bool(lo > 0 or hi < 0)))
+            pairs.append(
+                AdjacentPair(
+                    codes[a], codes[b], float(estimates[a] - estimates[b]), float(lo), float(hi), bool(lo > 0 or hi < 0)
+                )
+            )
     return BootstrapResult(confidence, n_resamples, seed, tuple(intervals), tuple(pairs))
 
 
@@ -239,9 +253,18 @@ def group_differences(answers: Table, units: Mapping[str, str], *, min_responses
         if len(kept) < 2 or len({x for s in samples for x in s}) < 2:
             continue
         h, p = stats.kruskal(*samples)
-        out.append(GroupDifference(unit_type, tuple(kept), tuple(len(s) for s in samples),
-                                   tuple(float(np.median(s)) for s in samples), float(h), float(p),
-                                   float(h * (n + 1) / (n * n - 1)), left))
+        out.append(
+            GroupDifference(
+                unit_type,
+                tuple(kept),
+                tuple(len(s) for s in samples),
+                tuple(float(np.median(s)) for s in samples),
+                float(h),
+                float(p),
+                float(h * (n + 1) / (n * n - 1)),
+                left,
+            )
+        )
     return out
 
 
@@ -278,7 +301,10 @@ class Inflation:
 
 
 def self_assessment_gaps(
-    rows: Table, unit: str = "unit", self_assessed: str = "self_assessed", appraised: str = "appraised",
+    rows: Table,
+    unit: str = "unit",
+    self_assessed: str = "self_assessed",
+    appraised: str = "appraised",
     top: int | None = None,
 ) -> list[Inflation]:
     """Units whose self-assessment exceeds the appraised points, the largest gap first."""

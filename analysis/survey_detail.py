@@ -63,8 +63,19 @@ def survey_detail(tallies: Table, questions: Table, responses: Table, k: int) ->
                     continue
                 mean = total / valid if valid else None
                 q_info = info[q]
-                out.append(DetailRow(unit, cell.groups, q, q_info["area"], dict(counts), valid, dont_know, mean,
-                                     dec(q_info["points"]) * mean if mean is not None else None))
+                out.append(
+                    DetailRow(
+                        unit,
+                        cell.groups,
+                        q,
+                        q_info["area"],
+                        dict(counts),
+                        valid,
+                        dont_know,
+                        mean,
+                        dec(q_info["points"]) * mean if mean is not None else None,
+                    )
+                )
     return out
 
 

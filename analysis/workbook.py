@@ -25,12 +25,34 @@ from .survey_detail import DetailRow, option_codes
 POINTS, INTEGER, TEXT = "0.00", "0", None
 DIRECTION = {"up": "Tăng bậc", "same": "Giữ bậc", "down": "Giảm bậc"}
 H_UNIT = ("STT", "Mã đơn vị", "Tên đơn vị")
-H_TOTALS = ("Điểm thẩm định", "Điểm điều tra XHH", "Điểm hài lòng của người dân", "Tổng điểm",
-            "Điểm tối đa áp dụng", "Tỷ lệ (%)", "Xếp hạng", "Nhóm")
-H_COMPARE = ("Tổng điểm năm nay", "Xếp hạng năm nay", "Tổng điểm năm trước", "Xếp hạng năm trước",
-             "Tăng (+)/giảm (-) điểm", "Tăng (+)/giảm (-) bậc", "So với năm trước")
-H_AREA = ("Điểm thẩm định", "Điểm điều tra XHH", "Điểm hài lòng của người dân", "Điểm lĩnh vực", "Điểm tối đa",
-          "Tỷ lệ (%)", "Xếp hạng lĩnh vực")
+H_TOTALS = (
+    "Điểm thẩm định",
+    "Điểm điều tra XHH",
+    "Điểm hài lòng của người dân",
+    "Tổng điểm",
+    "Điểm tối đa áp dụng",
+    "Tỷ lệ (%)",
+    "Xếp hạng",
+    "Nhóm",
+)
+H_COMPARE = (
+    "Tổng điểm năm nay",
+    "Xếp hạng năm nay",
+    "Tổng điểm năm trước",
+    "Xếp hạng năm trước",
+    "Tăng (+)/giảm (-) điểm",
+    "Tăng (+)/giảm (-) bậc",
+    "So với năm trước",
+)
+H_AREA = (
+    "Điểm thẩm định",
+    "Điểm điều tra XHH",
+    "Điểm hài lòng của người dân",
+    "Điểm lĩnh vực",
+    "Điểm tối đa",
+    "Tỷ lệ (%)",
+    "Xếp hạng lĩnh vực",
+)
 H_DETAIL = ("Mã đơn vị", "Tên đơn vị", "Nhóm đối tượng", "Câu hỏi", "Lĩnh vực")
 H_DETAIL_END = ("Số trả lời hợp lệ", "Trọng số bình quân", "Điểm")
 _FORMULA_START = ("=", "+", "-", "@")
@@ -69,26 +91,52 @@ def index_sheets(result: IndexResult, year: int | str) -> list[SheetTable]:
     for pos, t in enumerate(result.types):
         s = sheet_suffix(pos)
         units = result.of_type(t.code)
-        sheets.append(SheetTable(
-            f"Biểu 1{s}", f"Biểu số 1{s}. Chỉ số CCHC năm {year} của {t.name}: tổng điểm và xếp hạng",
-            H_UNIT + H_TOTALS,
-            [[i, u.unit, u.name, u.appraisal, u.survey, u.satisfaction, u.total, u.max_points, u.percent, u.rank,
-              u.band or ""] for i, u in enumerate(units, 1)],
-            (INTEGER, TEXT, TEXT) + (POINTS,) * 6 + (INTEGER, TEXT),
-        ))
-        sheets.append(SheetTable(
-            f"Biểu 2{s}", f"Biểu số 2{s}. So sánh Chỉ số CCHC năm {year} với năm trước của {t.name}",
-            H_UNIT + H_COMPARE, [[i, u.unit, u.name, *_compare_cells(u)] for i, u in enumerate(units, 1)],
-            (INTEGER, TEXT, TEXT, POINTS, INTEGER, POINTS, INTEGER, POINTS, INTEGER, TEXT),
-        ))
+        sheets.append(
+            SheetTable(
+                f"Biểu 1{s}",
+                f"Biểu số 1{s}. Chỉ số CCHC năm {year} của {t.name}: tổng điểm và xếp hạng",
+                H_UNIT + H_TOTALS,
+                [
+                    [
+                        i,
+                        u.unit,
+                        u.name,
+                        u.appraisal,
+                        u.survey,
+                        u.satisfaction,
+                        u.total,
+                        u.max_points,
+                        u.percent,
+                        u.rank,
+                        u.band or "",
+                    ]
+                    for i, u in enumerate(units, 1)
+                ],
+                (INTEGER, TEXT, TEXT) + (POINTS,) * 6 + (INTEGER, TEXT),
+            )
+        )
+        sheets.append(
+            SheetTable(
+                f"Biểu 2{s}",
+                f"Biểu số 2{s}. So sánh Chỉ số CCHC năm {year} với năm trước của {t.name}",
+                H_UNIT + H_COMPARE,
+                [[i, u.unit, u.name, *_compare_cells(u)] for i, u in enumerate(units, 1)],
+                (INTEGER, TEXT, TEXT, POINTS, INTEGER, POINTS, INTEGER, POINTS, INTEGER, TEXT),
+            )
+        )
         area_heads = tuple(f"{code}. {name} ({_plain(mx)} điểm)" for code, name, mx in t.areas)
-        sheets.append(SheetTable(
-            f"Biểu 3{s}", f"Biểu số 3{s}. Điểm theo lĩnh vực của {t.name}",
-            H_UNIT + area_heads + ("Tổng điểm", "Xếp hạng"),
-            [[i, u.unit, u.name, *(u.areas[a[0]].points for a in t.areas), u.total, u.rank]
-             for i, u in enumerate(units, 1)],
-            (INTEGER, TEXT, TEXT) + (POINTS,) * (len(t.areas) + 1) + (INTEGER,),
-        ))
+        sheets.append(
+            SheetTable(
+                f"Biểu 3{s}",
+                f"Biểu số 3{s}. Điểm theo lĩnh vực của {t.name}",
+                H_UNIT + area_heads + ("Tổng điểm", "Xếp hạng"),
+                [
+                    [i, u.unit, u.name, *(u.areas[a[0]].points for a in t.areas), u.total, u.rank]
+                    for i, u in enumerate(units, 1)
+                ],
+                (INTEGER, TEXT, TEXT) + (POINTS,) * (len(t.areas) + 1) + (INTEGER,),
+            )
+        )
         for n, (code, name, _) in enumerate(t.areas, start=4):
             sheets.append(_area_sheet(f"Biểu {n}{s}", f"Biểu số {n}{s}. {name} – {t.name}", units, code, result))
     return sheets
@@ -114,34 +162,60 @@ def _compare_cells(u: UnitIndex) -> list[Any]:
         return [u.total, u.rank, None, None, None, None, "Không có số liệu năm trước"]
     if c.merged_from:
         return [u.total, u.rank, None, None, None, None, "Hợp nhất từ " + ", ".join(c.merged_from)]
-    return [u.total, u.rank, c.last_total, c.last_rank, c.points_change, c.rank_change,
-            DIRECTION.get(c.direction or "", "")]
+    return [
+        u.total,
+        u.rank,
+        c.last_total,
+        c.last_rank,
+        c.points_change,
+        c.rank_change,
+        DIRECTION.get(c.direction or "", ""),
+    ]
 
 
 def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f").replace(".", ",")
 
 
-def detail_sheet(rows: Sequence[DetailRow], unit_names: Mapping[str, str], group_names: Mapping[str, str],
-                 area_names: Mapping[str, str]) -> SheetTable:
+def detail_sheet(
+    rows: Sequence[DetailRow],
+    unit_names: Mapping[str, str],
+    group_names: Mapping[str, str],
+    area_names: Mapping[str, str],
+) -> SheetTable:
     """Unit × group × question: answers per option, valid n, mean weight and points."""
     options = option_codes(rows)
     data = []
     for r in rows:
         groups = " + ".join(group_names.get(g, g) for g in r.groups)
-        data.append([r.unit, unit_names.get(r.unit, r.unit), groups, r.question, area_names.get(r.area, r.area),
-                     *(r.counts.get(o, 0) for o in options), r.valid,
-                     None if r.mean_weight is None else round(float(r.mean_weight), 4),
-                     None if r.points is None else round(float(r.points), 4)])
+        data.append(
+            [
+                r.unit,
+                unit_names.get(r.unit, r.unit),
+                groups,
+                r.question,
+                area_names.get(r.area, r.area),
+                *(r.counts.get(o, 0) for o in options),
+                r.valid,
+                None if r.mean_weight is None else round(float(r.mean_weight), 4),
+                None if r.points is None else round(float(r.points), 4),
+            ]
+        )
     headers = H_DETAIL + tuple(f"Phương án {o}" for o in options) + H_DETAIL_END
-    return SheetTable("Chi tiết khảo sát", "Chi tiết kết quả điều tra xã hội học (đơn vị × nhóm × câu hỏi)", headers,
-                      data, (TEXT,) * 5 + (INTEGER,) * (len(options) + 1) + ("0.0000", "0.0000"))
+    return SheetTable(
+        "Chi tiết khảo sát",
+        "Chi tiết kết quả điều tra xã hội học (đơn vị × nhóm × câu hỏi)",
+        headers,
+        data,
+        (TEXT,) * 5 + (INTEGER,) * (len(options) + 1) + ("0.0000", "0.0000"),
+    )
 
 
 def info_sheet(lines: Sequence[tuple[str, Any]]) -> SheetTable:
     """Campaign, pack hash, rounding, time made: one label and one value a row."""
-    return SheetTable("Thông tin", "Thông tin về tệp số liệu", ("Nội dung", "Giá trị"),
-                      [[k, v] for k, v in lines], (TEXT, TEXT))
+    return SheetTable(
+        "Thông tin", "Thông tin về tệp số liệu", ("Nội dung", "Giá trị"), [[k, v] for k, v in lines], (TEXT, TEXT)
+    )
 
 
 def neutralise(value: Any) -> Any:

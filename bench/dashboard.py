@@ -91,8 +91,11 @@ def generate(app, campaign_id: int, first: int, n: int) -> dict[str, float]:
             for v in range(VARIANTS):
                 for k, q in enumerate(pack.questions_for(code)):
                     options = [o.code for o in pack.scale_by_code[q.scale].options]
-                    template.append(dict(group_id=g, variant=v, question_id=qid[q.code],
-                                         option_code=options[(v + k) % len(options)]))
+                    template.append(
+                        dict(
+                            group_id=g, variant=v, question_id=qid[q.code], option_code=options[(v + k) % len(options)]
+                        )
+                    )
         pack_sha, today, stamp = c.pack_sha256, today_vn(), now()
         db.session.remove()
 
@@ -101,29 +104,67 @@ def generate(app, campaign_id: int, first: int, n: int) -> dict[str, float]:
         respondents, invitations, responses, plan = [], [], [], []
         for i in range(first, first + n + extra):
             unit_id, group_id, _ = places[i % len(places)]
-            respondents.append(dict(id=i + 1, campaign_id=campaign_id, unit_id=unit_id, group_id=group_id,
-                                    person_key=f"p{i}@bench.example", full_name=f"Người Đo {i}",
-                                    position="Chuyên viên", email=f"p{i}@bench.example"))
+            respondents.append(
+                dict(
+                    id=i + 1,
+                    campaign_id=campaign_id,
+                    unit_id=unit_id,
+                    group_id=group_id,
+                    person_key=f"p{i}@bench.example",
+                    full_name=f"Người Đo {i}",
+                    position="Chuyên viên",
+                    email=f"p{i}@bench.example",
+                )
+            )
             done = i < first + n
             status = "submitted" if done else ("issued", "opened", "started")[i % 3]
-            invitations.append(dict(id=i + 1, campaign_id=campaign_id, respondent_id=i + 1, token_hash=f"{i:064x}",
-                                    nonce=f"{i:032x}", status=status, issued_at=stamp,
-                                    opened_at=None if status == "issued" else stamp,
-                                    started_at=stamp if status in ("started", "submitted") else None,
-                                    submitted_on=today - timedelta(days=i % 7) if done else None))
+            invitations.append(
+                dict(
+                    id=i + 1,
+                    campaign_id=campaign_id,
+                    respondent_id=i + 1,
+                    token_hash=f"{i:064x}",
+                    nonce=f"{i:032x}",
+                    status=status,
+                    issued_at=stamp,
+                    opened_at=None if status == "issued" else stamp,
+                    started_at=stamp if status in ("started", "submitted") else None,
+                    submitted_on=today - timedelta(days=i % 7) if done else None,
+                )
+            )
             if done:
                 rid = f"{i:032x}"  # the id is random in the app; order does not matter here
-                responses.append(dict(id=rid, campaign_id=campaign_id, group_id=group_id, pack_sha256=pack_sha,
-                                      submitted_on=today - timedelta(days=i % 7), status="valid",
-                                      duration_seconds=600, invitation_id=None))
+                responses.append(
+                    dict(
+                        id=rid,
+                        campaign_id=campaign_id,
+                        group_id=group_id,
+                        pack_sha256=pack_sha,
+                        submitted_on=today - timedelta(days=i % 7),
+                        status="valid",
+                        duration_seconds=600,
+                        invitation_id=None,
+                    )
+                )
                 plan.append(dict(response_id=rid, unit_id=unit_id, group_id=group_id, variant=i % VARIANTS))
 
         meta = sa.MetaData()
-        plan_t = sa.Table("bench_plan", meta, sa.Column("response_id", sa.String(32), primary_key=True),
-                          sa.Column("unit_id", sa.Integer), sa.Column("group_id", sa.Integer),
-                          sa.Column("variant", sa.Integer))
-        tmpl_t = sa.Table("bench_template", meta, sa.Column("group_id", sa.Integer), sa.Column("variant", sa.Integer),
-                          sa.Column("question_id", sa.Integer), sa.Column("option_code", sa.String(40)))
+        plan_t = sa.Table(
+            "bench_plan",
+            meta,
+            sa.Column("response_id", sa.String(32), primary_key=True),
+            sa.Column("unit_id", sa.Integer),
+            sa.Column("group_id", sa.Integer),
+            sa.Column("variant", sa.Integer),
+        )
+        tmpl_t = sa.Table(
+            "bench_template",
+            meta,
+            sa.Column("group_id", sa.Integer),
+            sa.Column("variant", sa.Integer),
+            sa.Column("question_id", sa.Integer),
+            sa.Column("option_code", sa.String(40)),
+        )
         with db.engine.begin() as conn:
             meta.drop_all(conn)
             meta.create_all(conn)
@@ -133,17 +174,21 @@ def generate(app, campaign_id: int, first: int, n: int) -> dict[str, float]:
             _insert(conn, plan_t, plan)
             _insert(conn, tmpl_t, template)
             t1 = time.perf_counter()
-            conn.execute(Answer.__table__.insert().from_select(
-                ["response_id", "unit_id", "question_id", "option_code"],
-                sa.select(plan_t.c.response_id, plan_t.c.unit_id, tmpl_t.c.question_id, tmpl_t.c.option_code)
-                .join(tmpl_t, (tmpl_t.c.group_id == plan_t.c.group_id) & (tmpl_t.c.variant == plan_t.c.variant)),
-            ))
+            conn.execute(
+                Answer.__table__.insert().from_select(
+                    ["response_id", "unit_id", "question_id", "option_code"],
+                    sa.select(plan_t.c.response_id, plan_t.c.unit_id, tmpl_t.c.question_id, tmpl_t.c.option_code).join(
+                        tmpl_t, (tmpl_t.c.group_id == plan_t.c.group_id) & (tmpl_t.c.variant == plan_t.c.variant)
+                    ),
+                )
+            )
             t2 = time.perf_counter()
             meta.drop_all(conn)
             if conn.dialect.name == "postgresql":  # the sequences behind the explicit ids
                 for table in ("respondent", "invitation"):
-                    conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                         f"(SELECT max(id) FROM {table}))")
+                    conn.exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                    )
         timings["rows"], timings["answers"] = t1 - t0, t2 - t1
 
         t3 = time.perf_counter()
@@ -173,8 +218,9 @@ def check(app, campaign_id: int, n: int) -> dict[str, int]:
         days = db.session.scalar(
             sa.select(sa.func.sum(SubmissionDay.submitted)).where(SubmissionDay.campaign_id == c.id)
         )
-        counted = db.session.scalar(sa.select(sa.func.sum(ResponseCount.responses))
-                                    .where(ResponseCount.campaign_id == c.id))
+        counted = db.session.scalar(
+            sa.select(sa.func.sum(ResponseCount.responses)).where(ResponseCount.campaign_id == c.id)
+        )
         answers = db.session.scalar(sa.select(sa.func.count()).select_from(Answer))
         db.session.remove()
     assert ov.submitted == n and days == n and counted == n, (ov, days, counted, n)
@@ -213,9 +259,11 @@ def run(label: str, url: str, sizes: list[int], requests: int) -> dict[int, dict
         info = check(app, campaign_id, n)
         m = measure(app, token, requests)
         results[n] = m
-        log(f"{label:10} {n:>7} responses ({info['answers']:>9} answers, {info['invited']:>7} invited): "
+        log(
+            f"{label:10} {n:>7} responses ({info['answers']:>9} answers, {info['invited']:>7} invited): "
             f"generate {g['rows']:5.1f} s + answers {g['answers']:5.1f} s + rebuild_tallies {g['rebuild']:5.1f} s | "
-            + " | ".join(f"{k} median {v[0]:6.1f} ms p90 {v[1]:6.1f} ms" for k, v in m.items()))
+            + " | ".join(f"{k} median {v[0]:6.1f} ms p90 {v[1]:6.1f} ms" for k, v in m.items())
+        )
     from survey_app.extensions import db
 
     with app.app_context():
@@ -242,9 +290,13 @@ def main() -> int:
     lo, hi = sizes[0], sizes[-1]
     log(f"\nmedian latency ratio {hi:,}/{lo:,} responses (1.0 = independent of the number of responses):")
     for label, res in all_results.items():
-        log(f"  {label:10} " + "  ".join(
-            f"{k}: {res[lo][k][0]:.1f} → {res[hi][k][0]:.1f} ms = ×{res[hi][k][0] / res[lo][k][0]:.2f}"
-            for k in ("progress", "scores")))
+        log(
+            f"  {label:10} "
+            + "  ".join(
+                f"{k}: {res[lo][k][0]:.1f} → {res[hi][k][0]:.1f} ms = ×{res[hi][k][0] / res[lo][k][0]:.2f}"
+                for k in ("progress", "scores")
+            )
+        )
     log(f"total {time.perf_counter() - started:.0f} s")
     return 0
 

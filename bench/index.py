@@ -41,8 +41,11 @@ def generate(n_units: int, n_questions: int, n_responses: int, seed: int = 1) ->
     rng = np.random.default_rng(seed)
     units = [dict(unit=f"U{i:04d}", name=f"Đơn vị số {i}", unit_type=TYPES[i % 2]) for i in range(n_units)]
     points = Decimal(20) / n_questions
-    questions = [dict(question=f"{t}-Q{j:03d}", unit_type=t, area=AREAS[j * 7 // n_questions], points=points)
-                 for t in TYPES for j in range(n_questions)]
+    questions = [
+        dict(question=f"{t}-Q{j:03d}", unit_type=t, area=AREAS[j * 7 // n_questions], points=points)
+        for t in TYPES
+        for j in range(n_questions)
+    ]
     per_type = {t: [q for q in questions if q["unit_type"] == t] for t in TYPES}
     answers = []
     quality = rng.uniform(0.6, 0.95, n_units)
@@ -51,14 +54,24 @@ def generate(n_units: int, n_questions: int, n_responses: int, seed: int = 1) ->
         unit = units[u]
         group = f"{unit['unit_type']}-G{r % 3}"
         p = quality[u]
-        picks = rng.choice(5, size=n_questions, p=[p * 0.7, p * 0.3 + (1 - p) * 0.3, (1 - p) * 0.5, (1 - p) * 0.17,
-                                                    0.03 * (1 - p)] / np.sum([p * 0.7, p * 0.3 + (1 - p) * 0.3,
-                                                                              (1 - p) * 0.5, (1 - p) * 0.17,
-                                                                              0.03 * (1 - p)]))
+        picks = rng.choice(
+            5,
+            size=n_questions,
+            p=[p * 0.7, p * 0.3 + (1 - p) * 0.3, (1 - p) * 0.5, (1 - p) * 0.17, 0.03 * (1 - p)]
+            / np.sum([p * 0.7, p * 0.3 + (1 - p) * 0.3, (1 - p) * 0.5, (1 - p) * 0.17, 0.03 * (1 - p)]),
+        )
         rid = f"r{r}"
         for q, k in zip(per_type[unit["unit_type"]], picks, strict=True):
-            answers.append({"response": rid, "unit": unit["unit"], "group": group, "question": q["question"],
-                            "option": OPTIONS[k][0], "weight": OPTIONS[k][1]})
+            answers.append(
+                {
+                    "response": rid,
+                    "unit": unit["unit"],
+                    "group": group,
+                    "question": q["question"],
+                    "option": OPTIONS[k][0],
+                    "weight": OPTIONS[k][1],
+                }
+            )
     return dict(units=units, questions=questions, answers=answers)
 
 
@@ -66,8 +79,9 @@ def tallies_of(answers: list[dict]) -> tuple[list[dict], list[dict]]:
     counts = Counter((a["unit"], a["group"], a["question"], a["option"]) for a in answers)
     weight = dict(OPTIONS)
     exact = {o: None if w is None else Decimal(str(w)) for o, w in weight.items()}
-    tallies = [dict(unit=u, group=g, question=q, option=o, weight=exact[o], count=n)
-               for (u, g, q, o), n in counts.items()]
+    tallies = [
+        dict(unit=u, group=g, question=q, option=o, weight=exact[o], count=n) for (u, g, q, o), n in counts.items()
+    ]
     responses = Counter((a["unit"], a["group"], a["response"]) for a in answers)
     per_cell = Counter((u, g) for u, g, _ in responses)
     return tallies, [dict(unit=u, group=g, responses=n) for (u, g), n in per_cell.items()]
@@ -76,9 +90,12 @@ def tallies_of(answers: list[dict]) -> tuple[list[dict], list[dict]]:
 def compute(data: dict, tallies: list[dict]):
     units, questions = data["units"], data["questions"]
     specs = [QuestionSpec(q["question"], q["unit_type"], q["area"], q["points"]) for q in questions]
-    survey = score_units([(u["unit"], u["unit_type"]) for u in units], specs,
-                         (TallyRow(t["unit"], t["group"], t["question"], t["weight"], t["count"]) for t in tallies),
-                         ScoringRules())
+    survey = score_units(
+        [(u["unit"], u["unit_type"]) for u in units],
+        specs,
+        (TallyRow(t["unit"], t["group"], t["question"], t["weight"], t["count"]) for t in tallies),
+        ScoringRules(),
+    )
     rng = np.random.default_rng(2)
     maxima = {a: Decimal(10) for a in AREAS[:7]} | {"LV8": Decimal(20)}
     points = []
@@ -87,17 +104,30 @@ def compute(data: dict, tallies: list[dict]):
         points += [dict(unit=u["unit"], area=a, source="survey", points=v.points) for a, v in s.areas.items()]
         for a in AREAS[:7]:
             share = Decimal(str(round(rng.uniform(0.7, 1.0), 2)))
-            points.append(dict(unit=u["unit"], area=a, source="appraisal",
-                               points=((maxima[a] - s.areas.get(a, s.areas["LV1"]).max_points) * share).quantize(
-                                   Decimal("0.01"))))
-        points.append(dict(unit=u["unit"], area="LV8", source="satisfaction",
-                           points=Decimal(str(round(rng.uniform(15, 20), 2)))))
+            points.append(
+                dict(
+                    unit=u["unit"],
+                    area=a,
+                    source="appraisal",
+                    points=((maxima[a] - s.areas.get(a, s.areas["LV1"]).max_points) * share).quantize(Decimal("0.01")),
+                )
+            )
+        points.append(
+            dict(unit=u["unit"], area="LV8", source="satisfaction", points=Decimal(str(round(rng.uniform(15, 20), 2))))
+        )
     unit_types = [dict(unit_type=t, name=f"Loại {t}", total_points=100, survey_points=20) for t in TYPES]
     areas = [dict(unit_type=t, area=a, name=f"Lĩnh vực {a}", max_points=maxima[a]) for t in TYPES for a in AREAS]
-    last = [dict(unit=u["unit"], total=Decimal(str(round(rng.uniform(70, 95), 2))), rank=i // 2 + 1, band="B")
-            for i, u in enumerate(units)]
-    rules = IndexRules(bands=(BandRule("A", "Nhóm A", Decimal(90)), BandRule("B", "Nhóm B", Decimal(70)),
-                              BandRule("C", "Nhóm C", Decimal(0))))
+    last = [
+        dict(unit=u["unit"], total=Decimal(str(round(rng.uniform(70, 95), 2))), rank=i // 2 + 1, band="B")
+        for i, u in enumerate(units)
+    ]
+    rules = IndexRules(
+        bands=(
+            BandRule("A", "Nhóm A", Decimal(90)),
+            BandRule("B", "Nhóm B", Decimal(70)),
+            BandRule("C", "Nhóm C", Decimal(0)),
+        )
+    )
     result = compute_index(units, unit_types, areas, points, rules, last)
     for t in TYPES:
         type_summary(result, t), area_stats(result, t), survey_summary(result, t)
@@ -114,8 +144,10 @@ def main() -> None:
     t0 = time.perf_counter()
     data = generate(args.units, args.questions, args.responses)
     tallies, counts = tallies_of(data["answers"])
-    print(f"data: {args.units} units, {args.questions} questions per unit type, {args.responses} responses, "
-          f"{len(data['answers'])} answers, {len(tallies)} tally rows ({time.perf_counter() - t0:.1f} s to generate)")
+    print(
+        f"data: {args.units} units, {args.questions} questions per unit type, {args.responses} responses, "
+        f"{len(data['answers'])} answers, {len(tallies)} tally rows ({time.perf_counter() - t0:.1f} s to generate)"
+    )
     figures = {}
     t = time.perf_counter()
     result = compute(data, tallies)

@@ -2,8 +2,8 @@
 
     python bench/send.py [--n 10000] [--pg-url URL]
 
-Runs, in one process tree and one run: a bare smtplib loop (build each message as the worker does,
-send it on one connection: the floor), one `flask worker --drain` on SQLite, then one and two
+Runs, in one process tree and one run: a bare smtplib loop in its own process (build each message
+as the worker does, send it on one connection: the floor), one `flask worker --drain` on SQLite, then one and two
 workers on PostgreSQL (database `bench_send`, created if missing, its schema replaced). Each run
 starts from freshly queued rows; the server counts messages by Message-ID and the run fails if any
 is missing or doubled. The SMTP server, the workers and the database share the machine's cores,
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import multiprocessing
 import os
 import smtplib
 import subprocess
@@ -40,18 +41,31 @@ class CountingInbox(Inbox):
 
     async def handle_DATA(self, server, session, envelope):
         head = envelope.content.split(b"\r\n\r\n", 1)[0]
-        mid = next((line.split(b":", 1)[1].strip() for line in head.split(b"\r\n")
-                    if line.lower().startswith(b"message-id:")), b"")
+        mid = next(
+            (line.split(b":", 1)[1].strip() for line in head.split(b"\r\n") if line.lower().startswith(b"message-id:")),
+            b"",
+        )
         self.received.append(mid)
         return "250 OK"
 
 
 def environment(url: str, port: int) -> dict[str, str]:
-    return os.environ | SECRETS | {
-        "DATABASE_URL": url, "BASE_URL": "https://khaosat.example.gov.vn", "FLASK_APP": "wsgi.py",
-        "MAIL_FROM": "khaosat@sonla.example", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port),
-        "SMTP_TLS": "none", "LOG_LEVEL": "WARNING", "OUTBOX_BATCH": "100", "WORKER_POLL_SECONDS": "0.2",
-    }
+    return (
+        os.environ
+        | SECRETS
+        | {
+            "DATABASE_URL": url,
+            "BASE_URL": "https://khaosat.example.gov.vn",
+            "FLASK_APP": "wsgi.py",
+            "MAIL_FROM": "khaosat@sonla.example",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(port),
+            "SMTP_TLS": "none",
+            "LOG_LEVEL": "WARNING",
+            "OUTBOX_BATCH": "100",
+            "WORKER_POLL_SECONDS": "0.2",
+        }
+    )
 
 
 def prepare(url: str, n: int, port: int, tmp: Path):
@@ -71,8 +85,9 @@ def prepare(url: str, n: int, port: int, tmp: Path):
                 conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
         upgrade(revision="heads")
         start = now()
-        c = campaigns.create_campaign(ROOT / "questionnaires" / "son-la-2024", "B", start - timedelta(days=1),
-                                      start + timedelta(days=20))
+        c = campaigns.create_campaign(
+            ROOT / "questionnaires" / "son-la-2024", "B", start - timedelta(days=1), start + timedelta(days=20)
+        )
         campaigns.open_campaign(c.code)
         people = tmp / "people.csv"
         with people.open("w", newline="", encoding="utf-8") as fh:
@@ -96,12 +111,29 @@ def ensure_pg_database(url: str) -> None:
     engine.dispose()
 
 
-def bare_loop(app, port: int) -> tuple[int, float]:
-    """Build the same messages as the worker and send them on one plain smtplib connection."""
+def bare_loop(url: str, port: int) -> tuple[int, float]:
+    """The floor: build the same messages as the worker and send them on one plain smtplib connection.
+
+    Runs in its own process, like the workers, so that it does not share this process's interpreter
+    lock with the aiosmtpd server thread.
+    """
+    ctx = multiprocessing.get_context("spawn")
+    results = ctx.Queue()
+    child = ctx.Process(target=_bare_child, args=(url, port, results))
+    child.start()
+    sent, elapsed = results.get(timeout=3600)
+    child.join()
+    return sent, elapsed
+
+
+def _bare_child(url: str, port: int, results) -> None:
+    os.environ.update(environment(url, port))
     from bots.email import build_message
+    from survey_app import create_app
     from survey_app.extensions import db
     from survey_app.services import outbox
 
+    app = create_app()
     with app.app_context():
         claimed = outbox.claim(limit=10**9)
         outbox.attach_links(claimed)
@@ -110,11 +142,10 @@ def bare_loop(app, port: int) -> tuple[int, float]:
         started = time.perf_counter()
         with smtplib.SMTP("127.0.0.1", port) as smtp:
             for m in claimed:
-                smtp.send_message(build_message(m, app.config), from_addr=app.config["MAIL_FROM"],
-                                  to_addrs=[m.address])
+                smtp.send_message(build_message(m, app.config), from_addr=app.config["MAIL_FROM"], to_addrs=[m.address])
         elapsed = time.perf_counter() - started
         db.engine.dispose()
-    return len(claimed), elapsed
+    results.put((len(claimed), elapsed))
 
 
 def workers(url: str, port: int, count: int) -> float:
@@ -131,8 +162,9 @@ def workers(url: str, port: int, count: int) -> float:
 def check(inbox: CountingInbox, n: int) -> None:
     copies = Counter(inbox.received)
     if len(copies) != n or max(copies.values()) != 1:
-        raise SystemExit(f"expected {n} distinct messages once each, got {len(copies)} distinct, "
-                         f"{sum(copies.values())} in all")
+        raise SystemExit(
+            f"expected {n} distinct messages once each, got {len(copies)} distinct, {sum(copies.values())} in all"
+        )
     inbox.received.clear()
 
 
@@ -147,8 +179,8 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             sqlite_url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-            app = prepare(sqlite_url, args.n, server.port, Path(tmp))
-            sent, bare = bare_loop(app, server.port)
+            prepare(sqlite_url, args.n, server.port, Path(tmp))
+            sent, bare = bare_loop(sqlite_url, server.port)
             check(inbox, args.n)
             results.append(("bare smtplib loop", bare))
             results.append(("1 worker, SQLite", workers(sqlite_url, server.port, 1)))

@@ -47,4 +47,3 @@ class Pacer:
         self.last = self.clock()
         if key is not None:
             self.last_by_key[key] = self.last
-

@@ -113,9 +113,14 @@ def print_letters(campaign: Campaign, unit_code: str, out: str | Path) -> int:
     if unit is None:
         raise NotFound(f"no unit {unit_code!r} in campaign {campaign.code}")
     invitations = db.session.scalars(
-        sa.select(Invitation).join(Respondent, Respondent.id == Invitation.respondent_id)
-        .where(Invitation.campaign_id == campaign.id, Respondent.unit_id == unit.id,
-               Invitation.revoked_at.is_(None), Invitation.status != "submitted")
+        sa.select(Invitation)
+        .join(Respondent, Respondent.id == Invitation.respondent_id)
+        .where(
+            Invitation.campaign_id == campaign.id,
+            Respondent.unit_id == unit.id,
+            Invitation.revoked_at.is_(None),
+            Invitation.status != "submitted",
+        )
     ).all()
     if not invitations:
         raise ServiceError(f"nobody in unit {unit_code} is waiting for a letter (all submitted or none invited)")

@@ -34,8 +34,9 @@ class Reply:
     markup: InlineKeyboardMarkup | None = None
 
 
-def build_application(flask_app: Flask, request: BaseRequest | None = None,
-                      updates_request: BaseRequest | None = None) -> Application:
+def build_application(
+    flask_app: Flask, request: BaseRequest | None = None, updates_request: BaseRequest | None = None
+) -> Application:
     """One place builds the bot and registers the handlers (deep-link /start before plain /start)."""
     cfg = flask_app.config
     builder = Application.builder().token(cfg["TELEGRAM_BOT_TOKEN"]).base_url(cfg["TELEGRAM_BASE_URL"])
@@ -133,10 +134,13 @@ def _next_question(token: str) -> Reply:
             if q.answer(section.unit.code, question.code):
                 continue
             scale = q.pack.scale_by_code[question.scale]
-            buttons = [[InlineKeyboardButton(o.label, callback_data=f"a:{si}:{question.code}:{o.code}")]
-                       for o in scale.options]
+            buttons = [
+                [InlineKeyboardButton(o.label, callback_data=f"a:{si}:{question.code}:{o.code}")] for o in scale.options
+            ]
             unit = f" · {section.unit.name}" if q.group.is_matrix else ""
             text = texts.QUESTION.format(n=n, total=q.total, unit=unit, text=question.text)
             return Reply(text, InlineKeyboardMarkup(buttons))
-    return Reply(texts.ALL_ANSWERED.format(total=q.total),
-                 InlineKeyboardMarkup([[InlineKeyboardButton(texts.SUBMIT, callback_data="submit")]]))
+    return Reply(
+        texts.ALL_ANSWERED.format(total=q.total),
+        InlineKeyboardMarkup([[InlineKeyboardButton(texts.SUBMIT, callback_data="submit")]]),
+    )

@@ -44,8 +44,9 @@ def build_channels(only: tuple[str, ...] | None = None) -> dict[str, Channel]:
     return channels
 
 
-def run_batch(channels: dict[str, Channel], limit: int | None = None,
-              should_stop: Callable[[], bool] = lambda: False) -> int:
+def run_batch(
+    channels: dict[str, Channel], limit: int | None = None, should_stop: Callable[[], bool] = lambda: False
+) -> int:
     """Claim and send one batch; returns how many rows were claimed (0: nothing due)."""
     claimed = outbox.claim(limit, tuple(channels))
     if not claimed:
@@ -83,8 +84,12 @@ def _send_all(channel: Channel, messages: list[Claimed], should_stop: Callable[[
         outbox.release([m for m in messages if m.id in held], str(exc))
 
 
-def run(channels: dict[str, Channel], drain: bool = False, should_stop: Callable[[], bool] = lambda: False,
-        on_batch: Callable[[int], None] | None = None) -> int:
+def run(
+    channels: dict[str, Channel],
+    drain: bool = False,
+    should_stop: Callable[[], bool] = lambda: False,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
     """Loop until stopped (or, with `drain`, until nothing is due or held by another worker)."""
     poll = current_app.config["WORKER_POLL_SECONDS"]
     total = 0

@@ -24,14 +24,21 @@ from .base import ChannelDown, Pacer
 log = logging.getLogger(__name__)
 
 PERSON = {
-    -108: "số điện thoại không hợp lệ", -118: "số điện thoại không có tài khoản Zalo",
-    -119: "tài khoản Zalo không nhận được tin", -114: "người dùng không nhận được tin (không hoạt động hoặc đã chặn)",
-    -139: "người dùng đã từ chối nhận tin", -141: "người dùng đã từ chối nhận tin từ OA",
+    -108: "số điện thoại không hợp lệ",
+    -118: "số điện thoại không có tài khoản Zalo",
+    -119: "tài khoản Zalo không nhận được tin",
+    -114: "người dùng không nhận được tin (không hoạt động hoặc đã chặn)",
+    -139: "người dùng đã từ chối nhận tin",
+    -141: "người dùng đã từ chối nhận tin từ OA",
 }
 QUOTA = (-115, -144, -147, -160)
 NIGHT = -133
-SETUP = {-131: "mẫu ZNS chưa được duyệt", -135: "OA chưa có quyền gửi ZNS",
-         -136: "tài khoản Zalo Cloud chưa liên kết", -137: "tài khoản Zalo Cloud hết tiền"}
+SETUP = {
+    -131: "mẫu ZNS chưa được duyệt",
+    -135: "OA chưa có quyền gửi ZNS",
+    -136: "tài khoản Zalo Cloud chưa liên kết",
+    -137: "tài khoản Zalo Cloud hết tiền",
+}
 EXPIRED = (-124, -216)
 
 
@@ -88,10 +95,16 @@ class ZaloSession:
         cfg = self.config
         if kind == "phone":
             url = f"{cfg['ZALO_ZNS_URL']}/message/template"
-            data = {k: fill_at_send(v, message.link, message.token, None)
-                    for k, v in message.content["template_data"].items()}
-            payload = {"phone": target, "template_id": cfg["ZALO_ZNS_TEMPLATE_ID"], "template_data": data,
-                       "tracking_id": str(message.id)}
+            data = {
+                k: fill_at_send(v, message.link, message.token, None)
+                for k, v in message.content["template_data"].items()
+            }
+            payload = {
+                "phone": target,
+                "template_id": cfg["ZALO_ZNS_TEMPLATE_ID"],
+                "template_data": data,
+                "tracking_id": str(message.id),
+            }
             if cfg.get("ZALO_ZNS_MODE"):
                 payload["mode"] = cfg["ZALO_ZNS_MODE"]
         else:

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from .packs import PackError, load_pack
 from .services import campaigns, invitations, roster, tallies
 from .services.errors import ServiceError
+from .services.monitoring import status_lines
 from .timeutil import format_vn, parse_local
 
 campaign_cli = AppGroup("campaign", help="Create, open, close campaigns and show their status.")
@@ -101,12 +102,8 @@ def campaign_status(code):
     """Invitation funnel per unit type and the campaign window."""
     c = campaigns.get_campaign(code)
     click.echo(f"{c.code}: {c.title} [{c.status}] {format_vn(c.opens_at)} → {format_vn(c.closes_at)}")
-    for line in campaigns.status_lines(c):
+    for line in status_lines(c):
         click.echo(line)
-    from .services.monitoring import overview
-
-    ov = overview(c)
-    click.echo(f"phát ra / thu về / hợp lệ: {ov.invited} / {ov.submitted} / {ov.valid}")
 
 
 @units_cli.command("import")
@@ -130,7 +127,9 @@ def respondents_import(path, code):
 @invitations_cli.command("issue")
 @CAMPAIGN
 @click.option("--unit", default=None, help="Only respondents of this unit code.")
-@click.option("--reissue", "person", default=None, help="Revoke this person's link (email or phone) and issue a new one.")
+@click.option(
+    "--reissue", "person", default=None, help="Revoke this person's link (email or phone) and issue a new one."
+)
 @friendly
 def invitations_issue(code, unit, person):
     """Give every respondent one personal link (existing links are kept)."""
@@ -232,8 +231,16 @@ def demo(respondents, answered):
 
 
 def init_app(app: Flask) -> None:
-    for group in (campaign_cli, units_cli, respondents_cli, invitations_cli, tallies_cli, pack_cli, users_cli,
-                  responses_cli):
+    for group in (
+        campaign_cli,
+        units_cli,
+        respondents_cli,
+        invitations_cli,
+        tallies_cli,
+        pack_cli,
+        users_cli,
+        responses_cli,
+    ):
         app.cli.add_command(group)
     app.cli.add_command(demo)
     from . import cli_delivery  # delivery: worker, bot, invitations send|remind|print|failures

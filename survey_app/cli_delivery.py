@@ -65,12 +65,13 @@ def _deliver(ids: list[int], only: tuple[str, ...] | None) -> None:
     counts = delivery_status.status_counts(ids)
 
     def label(_item=None) -> str:
-        return (f"sent {counts['sent']}, failed {counts['failed']}, "
-                f"cancelled {counts['cancelled']}, waiting {counts['pending'] + counts['sending']}")
+        return (
+            f"sent {counts['sent']}, failed {counts['failed']}, "
+            f"cancelled {counts['cancelled']}, waiting {counts['pending'] + counts['sending']}"
+        )
 
     done = 0
-    with click.progressbar(length=len(ids), label="Sending", show_eta=True, show_pos=True,
-                           item_show_func=label) as bar:
+    with click.progressbar(length=len(ids), label="Sending", show_eta=True, show_pos=True, item_show_func=label) as bar:
         last_count = 0.0
         while True:
             claimed = worker.run_batch(channels)
@@ -107,16 +108,26 @@ def invitations_send(code, channel, unit, group, queue_only):
 @invitations_cli.command("remind")
 @CAMPAIGN
 @click.option("--channel", default=None, type=click.Choice(CHANNELS), help="Default: every configured channel.")
-@click.option("--min-days", type=click.IntRange(min=0), default=None,
-              help="Days since the last message (default REMINDER_MIN_DAYS).")
-@click.option("--max", "max_reminders", type=click.IntRange(min=0), default=None,
-              help="At most this many reminders per person (default: the pack's max_reminders).")
+@click.option(
+    "--min-days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Days since the last message (default REMINDER_MIN_DAYS).",
+)
+@click.option(
+    "--max",
+    "max_reminders",
+    type=click.IntRange(min=0),
+    default=None,
+    help="At most this many reminders per person (default: the pack's max_reminders).",
+)
 @click.option("--queue-only", is_flag=True, help="Only queue; a running `flask worker` delivers.")
 @friendly
 def invitations_remind(code, channel, min_days, max_reminders, queue_only):
     """Remind those who have not submitted. Safe to run twice."""
-    report = delivery.queue_reminders(campaigns.get_campaign(code), channel=channel, min_days=min_days,
-                                      max_reminders=max_reminders)
+    report = delivery.queue_reminders(
+        campaigns.get_campaign(code), channel=channel, min_days=min_days, max_reminders=max_reminders
+    )
     _report(report)
     if report.message_ids and not queue_only:
         _deliver(report.message_ids, (channel,) if channel else None)
@@ -132,8 +143,9 @@ def invitations_print(code, unit, out):
     from bots.letters import print_letters
 
     n = print_letters(campaigns.get_campaign(code), unit, out)
-    click.echo(f"{n} slip(s) written to {out}. Anyone holding this file can answer in others' names: "
-               "print it and delete it.")
+    click.echo(
+        f"{n} slip(s) written to {out}. Anyone holding this file can answer in others' names: print it and delete it."
+    )
 
 
 @invitations_cli.command("failures")

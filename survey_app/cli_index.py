@@ -77,8 +77,13 @@ def index_export(code, out):
 @click.option("--workbook", "workbook", required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--sheet", required=True)
 @click.option("--unit-column", required=True, help="Column letter holding unit codes or names, e.g. C.")
-@click.option("--column", "columns", multiple=True, required=True,
-              help="FIELD=LETTER, e.g. survey=H; fields: survey, appraisal, satisfaction, total, rank, LV1…")
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    required=True,
+    help="FIELD=LETTER, e.g. survey=H; fields: survey, appraisal, satisfaction, total, rank, LV1…",
+)
 @click.option("--out", default=None, type=click.Path(dir_okay=False), help="Default: overwrite --workbook.")
 @click.option("--force", is_flag=True, help="Overwrite cells that already hold something.")
 @friendly
@@ -91,19 +96,32 @@ def index_fill(code, workbook, sheet, unit_column, columns, out, force):
             raise click.BadParameter(f"{item!r}: write FIELD=LETTER, e.g. survey=H", param_hint="--column")
         pairs[name.strip()] = letter.strip()
     result = index_service.compute_campaign_index(campaigns.get_campaign(code))
-    units = [UnitValues(u.unit, u.name, {"survey": u.survey, "appraisal": u.appraisal, "satisfaction": u.satisfaction,
-                                         "total": u.total, "rank": u.rank,
-                                         **{f"survey_{a}": r.survey for a, r in u.areas.items()},
-                                         **{a: r.points for a, r in u.areas.items()}})
-             for u in result.units]
+    units = [
+        UnitValues(
+            u.unit,
+            u.name,
+            {
+                "survey": u.survey,
+                "appraisal": u.appraisal,
+                "satisfaction": u.satisfaction,
+                "total": u.total,
+                "rank": u.rank,
+                **{f"survey_{a}": r.survey for a, r in u.areas.items()},
+                **{a: r.points for a, r in u.areas.items()},
+            },
+        )
+        for u in result.units
+    ]
     report = fill_workbook(workbook, out or workbook, sheet, unit_column, pairs, units, force=force)
     for row in report.unmatched_rows:
         click.echo(f"dòng {row.row} không khớp đơn vị nào: {row.text!r}")
     for unit in report.missing_units:
         click.echo(f"không tìm thấy dòng của đơn vị {unit}")
     if not report.ok:
-        raise click.ClickException(f"{len(report.refused)} ô đã có dữ liệu ({', '.join(report.refused[:10])}); "
-                                   "không ghi gì. Dùng --force để ghi đè.")
+        raise click.ClickException(
+            f"{len(report.refused)} ô đã có dữ liệu ({', '.join(report.refused[:10])}); "
+            "không ghi gì. Dùng --force để ghi đè."
+        )
     click.echo(f"{len(report.written)} ô đã ghi vào {out or workbook} ({len(report.matched)} dòng khớp đơn vị)")
 
 

@@ -26,9 +26,7 @@ class Config:
         self.SECRET_KEY = _env("SECRET_KEY")
         # Links are derived from LINK_SECRET; the database keeps only their hashes.
         self.LINK_SECRET = _env("LINK_SECRET")
-        self.SQLALCHEMY_DATABASE_URI = _env(
-            "DATABASE_URL", f"sqlite:///{instance / 'survey.sqlite3'}"
-        )
+        self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{instance / 'survey.sqlite3'}")
         self.BASE_URL = (_env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_TOKEN_ROUTES = _env("RATELIMIT_TOKEN_ROUTES", "300 per minute")
@@ -107,8 +105,8 @@ class TestConfig(Config):
     def __init__(self, database_url: str) -> None:
         super().__init__()
         self.TESTING = True
-        self.SECRET_KEY = "test-secret-key-0123456789"
-        self.LINK_SECRET = "test-link-secret-0123456789"
+        self.SECRET_KEY = "test-secret-key-0123456789"  # noqa: S105 (tests only)
+        self.LINK_SECRET = "test-link-secret-0123456789"  # noqa: S105 (tests only)
         self.SQLALCHEMY_DATABASE_URI = database_url
         self.BASE_URL = "http://survey.test"
         self.RATELIMIT_STORAGE_URI = "memory://"

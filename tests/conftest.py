@@ -10,8 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from flask.testing import FlaskClient
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from survey_app import create_app
@@ -101,8 +101,16 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
     return path
 
 
-RESPONDENT_HEADER = ["unit_code", "group_code", "full_name", "position", "email", "phone", "zalo_id",
-                     "telegram_username"]
+RESPONDENT_HEADER = [
+    "unit_code",
+    "group_code",
+    "full_name",
+    "position",
+    "email",
+    "phone",
+    "zalo_id",
+    "telegram_username",
+]
 
 
 @dataclass
@@ -141,9 +149,13 @@ def person(i: int, unit: str, group: str) -> list:
 def sonla(app, tmp_path) -> Setup:
     """Sơn La 2024: two departments and one district, a few people in each group."""
     people = [
-        person(1, "SO-NV", "SO-LD"), person(2, "SO-NV", "SO-CC"), person(3, "SO-NV", "SO-CC"),
-        person(4, "SO-TC", "SO-LDP"), person(5, "SO-TC", "SO-CC"),
-        person(6, "H-MAI-SON", "H-PB"), person(7, "H-MAI-SON", "H-XA"),
+        person(1, "SO-NV", "SO-LD"),
+        person(2, "SO-NV", "SO-CC"),
+        person(3, "SO-NV", "SO-CC"),
+        person(4, "SO-TC", "SO-LDP"),
+        person(5, "SO-TC", "SO-CC"),
+        person(6, "H-MAI-SON", "H-PB"),
+        person(7, "H-MAI-SON", "H-XA"),
     ]
     return make_campaign(app, tmp_path, "son-la-2024", people)
 
@@ -154,8 +166,10 @@ def matrix(app, tmp_path) -> Setup:
     from survey_app.models import Unit
 
     people = [
-        person(1, "SO-NV", "SO-CC"), person(2, "SO-TC", "SO-CC"),
-        person(3, "X-DEMO-1", "XA-LD"), person(4, "X-DEMO-2", "XA-CC"),
+        person(1, "SO-NV", "SO-CC"),
+        person(2, "SO-TC", "SO-CC"),
+        person(3, "X-DEMO-1", "XA-LD"),
+        person(4, "X-DEMO-2", "XA-CC"),
     ]
     setup = make_campaign(app, tmp_path, "hai-cap-2025", people, code="M")
     assert db.session.scalar(sa.select(sa.func.count(Unit.id)).where(Unit.campaign_id == setup.campaign.id)) == 12

@@ -76,8 +76,14 @@ def body_text(msg: email.message.EmailMessage, subtype: str = "plain") -> str:
 
 def configure_email(monkeypatch, app, port: int) -> None:
     for key, value in {
-        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": port, "SMTP_TLS": "none", "SMTP_USER": None,
-        "MAIL_FROM": "khaosat@sonla.example", "MAIL_FROM_NAME": "Sở Nội vụ Sơn La", "SMTP_TIMEOUT": 5,
-        "OUTBOX_RETRY_BASE": 60, "WORKER_POLL_SECONDS": 0.05,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": port,
+        "SMTP_TLS": "none",
+        "SMTP_USER": None,
+        "MAIL_FROM": "khaosat@sonla.example",
+        "MAIL_FROM_NAME": "Sở Nội vụ Sơn La",
+        "SMTP_TIMEOUT": 5,
+        "OUTBOX_RETRY_BASE": 60,
+        "WORKER_POLL_SECONDS": 0.05,
     }.items():
         monkeypatch.setitem(app.config, key, value)

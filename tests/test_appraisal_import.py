@@ -23,8 +23,12 @@ UNITS = ["SO-NV", "SO-TC"]
 @pytest.fixture
 def small(app, tmp_path):
     """Sơn La 2024 with only two departments (other units removed), three answers for SO-NV."""
-    people = [person(1, "SO-NV", "SO-CC"), person(2, "SO-NV", "SO-CC"), person(3, "SO-NV", "SO-LDP"),
-              person(4, "SO-TC", "SO-CC")]
+    people = [
+        person(1, "SO-NV", "SO-CC"),
+        person(2, "SO-NV", "SO-CC"),
+        person(3, "SO-NV", "SO-LDP"),
+        person(4, "SO-TC", "SO-CC"),
+    ]
     setup = make_campaign(app, tmp_path, "son-la-2024", people)
     db.session.execute(sa.delete(Unit).where(Unit.campaign_id == setup.campaign.id, Unit.code.not_in(UNITS)))
     db.session.commit()
@@ -70,6 +74,7 @@ def test_every_error_is_listed_and_nothing_is_written(small, tmp_path):
             if row[0].value == "SO-TC":  # SO-TC missing entirely
                 for cell in row:
                     cell.value = None
+
     with pytest.raises(ImportRejected) as exc:
         appraisal.import_appraisal(small.campaign, _appraisal_file(tmp_path, small.campaign, spoil))
     reasons = [(i.row, i.column, i.reason) for i in exc.value.issues]
@@ -87,11 +92,14 @@ def test_index_from_the_database_is_the_sum_of_its_parts(small, tmp_path):
     appraisal.import_appraisal(c, _appraisal_file(tmp_path, c))
     sat = write_csv(tmp_path / "sat.csv", ["Mã đơn vị", "Tỷ lệ hài lòng (%)"], [["SO-NV", "95,5"], ["SO-TC", "88"]])
     appraisal.import_satisfaction(c, sat)
-    assert db.session.scalar(sa.select(SatisfactionScore.points).join(Unit, Unit.id == SatisfactionScore.unit_id)
-                             .where(Unit.code == "SO-NV")) == D("9.55")  # 10 × 95,5 %
-    last = write_csv(tmp_path / "ly.csv", ["Mã năm trước", "Mã năm nay", "Tổng điểm", "Xếp hạng", "Nhóm"],
-                     [["SO-NOI-VU", "SO-NV", "80,5", "2", "B"], ["SO-TC", "", "85", "1", "B"],
-                      ["SO-CU", "-", "70", "3", "B"]])
+    assert db.session.scalar(
+        sa.select(SatisfactionScore.points).join(Unit, Unit.id == SatisfactionScore.unit_id).where(Unit.code == "SO-NV")
+    ) == D("9.55")  # 10 × 95,5 %
+    last = write_csv(
+        tmp_path / "ly.csv",
+        ["Mã năm trước", "Mã năm nay", "Tổng điểm", "Xếp hạng", "Nhóm"],
+        [["SO-NOI-VU", "SO-NV", "80,5", "2", "B"], ["SO-TC", "", "85", "1", "B"], ["SO-CU", "-", "70", "3", "B"]],
+    )
     index_service.import_last_year(c, last)
     assert db.session.scalar(sa.select(sa.func.count(LastYearResult.id))) == 3
     result = index_service.compute_campaign_index(c)
@@ -111,8 +119,11 @@ def test_index_from_the_database_is_the_sum_of_its_parts(small, tmp_path):
 
 
 def test_satisfaction_and_last_year_errors(small, tmp_path):
-    sat = write_csv(tmp_path / "sat.csv", ["Mã đơn vị", "Điểm", "Tỷ lệ"],
-                    [["SO-NV", "11", ""], ["SO-NV", "9", ""], ["SO-TC", "", "120"], ["SO-XX", "5", ""]])
+    sat = write_csv(
+        tmp_path / "sat.csv",
+        ["Mã đơn vị", "Điểm", "Tỷ lệ"],
+        [["SO-NV", "11", ""], ["SO-NV", "9", ""], ["SO-TC", "", "120"], ["SO-XX", "5", ""]],
+    )
     with pytest.raises(ImportRejected) as exc:
         appraisal.import_satisfaction(small.campaign, sat)
     assert [str(i) for i in exc.value.issues] == [
@@ -121,8 +132,11 @@ def test_satisfaction_and_last_year_errors(small, tmp_path):
         "row 4, column percent: tỷ lệ 120 vượt 100%",
         "row 5, column unit_code: không có đơn vị mã 'SO-XX' trong đợt khảo sát",
     ]
-    last = write_csv(tmp_path / "ly.csv", ["Mã đơn vị", "Tổng điểm", "Xếp hạng"],
-                     [["SO-CU", "80", "1"], ["SO-NV", "tám mươi", "2"], ["SO-TC", "85", "nhất"]])
+    last = write_csv(
+        tmp_path / "ly.csv",
+        ["Mã đơn vị", "Tổng điểm", "Xếp hạng"],
+        [["SO-CU", "80", "1"], ["SO-NV", "tám mươi", "2"], ["SO-TC", "85", "nhất"]],
+    )
     with pytest.raises(ImportRejected) as exc:
         index_service.import_last_year(small.campaign, last)
     assert [(i.row, i.column) for i in exc.value.issues] == [(2, "code"), (3, "total"), (4, "rank")]

@@ -108,7 +108,9 @@ def kpi(page, key: str) -> str:
 
 def _send(base: str, method: str, path: str, body: dict) -> int:
     req = urllib.request.Request(
-        base + path, data=json.dumps(body).encode(), method=method,
+        base + path,
+        data=json.dumps(body).encode(),
+        method=method,
         headers={"Content-Type": "application/json", "Accept": "application/json"},
     )
     with urllib.request.urlopen(req, timeout=10) as resp:

@@ -72,7 +72,8 @@ def test_refused_recipients_fail_or_retry_by_reply_code_while_the_rest_go(sonla,
     temp = status["p3@thu.example"]
     assert temp.status == "pending" and temp.attempts == 1 and "452" in temp.last_error
     assert sorted(r for _, (r,), _ in smtp.inbox.received) == sorted(
-        a for a in status if a not in ("p2@thu.example", "p3@thu.example"))
+        a for a in status if a not in ("p2@thu.example", "p3@thu.example")
+    )
     failures = delivery_status.delivery_failures(sonla.campaign)
     assert [(f.full_name, f.channel, f.status) for f in failures] == [("Người Thử 2", "email", "failed")]
     assert "Zalo" in failures[0].suggestion

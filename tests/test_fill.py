@@ -11,9 +11,11 @@ from openpyxl.styles import Font, PatternFill
 
 from analysis.fill import UnitValues, fill_workbook, match_key
 
-UNITS = [UnitValues("SO-VHTTDL", "Sở Văn hóa, Thể thao và Du lịch", {"survey": D("17.75"), "total": D("90.10")}),
-         UnitValues("SO-NV", "Sở Nội vụ", {"survey": D("18.64"), "total": D("95.00")}),
-         UnitValues("SO-YT", "Sở Y tế", {"survey": D("16.00"), "total": D("80.00")})]
+UNITS = [
+    UnitValues("SO-VHTTDL", "Sở Văn hóa, Thể thao và Du lịch", {"survey": D("17.75"), "total": D("90.10")}),
+    UnitValues("SO-NV", "Sở Nội vụ", {"survey": D("18.64"), "total": D("95.00")}),
+    UnitValues("SO-YT", "Sở Y tế", {"survey": D("16.00"), "total": D("80.00")}),
+]
 
 
 @pytest.fixture
@@ -40,8 +42,12 @@ def theirs(tmp_path):
 
 def _snapshot(path):
     wb = load_workbook(path)
-    return {(ws.title, c.coordinate): (c.value, c.number_format, c.font.b, c.fill.fgColor.rgb)
-            for ws in wb for row in ws.iter_rows() for c in row}, wb
+    return {
+        (ws.title, c.coordinate): (c.value, c.number_format, c.font.b, c.fill.fgColor.rgb)
+        for ws in wb
+        for row in ws.iter_rows()
+        for c in row
+    }, wb
 
 
 def test_match_key_ignores_accents_case_and_punctuation():
@@ -74,11 +80,14 @@ def test_non_empty_cells_are_refused_unless_forced(theirs, tmp_path):
     assert forced.ok and load_workbook(out)["Tổng hợp"]["C4"].value == 95.0
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(sheet="Không có"), "sheet must be one of"),
-    (dict(columns={"diem": "D"}), "unknown field"),
-    (dict(columns={"survey": "4"}), "column must be letters"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(sheet="Không có"), "sheet must be one of"),
+        (dict(columns={"diem": "D"}), "unknown field"),
+        (dict(columns={"survey": "4"}), "column must be letters"),
+    ],
+)
 def test_bad_arguments_are_named(theirs, tmp_path, kwargs, message):
     args = dict(sheet="Tổng hợp", unit_column="B", columns={"survey": "D"}) | kwargs
     with pytest.raises(ValueError, match=message):

@@ -67,9 +67,15 @@ def test_comparison_with_last_year_renamed_and_merged_units():
     assert (s2.last_total, s2.points_change, s2.rank_change, s2.direction) == (D("88.00"), D("-1.00"), 0, "same")
     assert (s3.points_change, s3.rank_change, s3.direction) == (D("7.00"), 2, "up")  # 4th → 2nd
     assert (s4.points_change, s4.rank_change, s4.direction) == (D("-2.50"), -1, "down")  # 3rd → 4th
-    merged = compute_index(UNITS, UNIT_TYPES, AREAS, points_table(),
-                           IndexRules(bands=BANDS),
-                           [dict(unit="H2", total=85, rank=2), dict(unit="H9", total=80, rank=3)], {"H9": "H2"})
+    merged = compute_index(
+        UNITS,
+        UNIT_TYPES,
+        AREAS,
+        points_table(),
+        IndexRules(bands=BANDS),
+        [dict(unit="H2", total=85, rank=2), dict(unit="H9", total=80, rank=3)],
+        {"H9": "H2"},
+    )
     h2 = next(u for u in merged.units if u.unit == "H2")
     assert h2.last.merged_from == ("H2", "H9") and h2.last.points_change is None
 
@@ -96,7 +102,12 @@ def test_area_and_survey_summaries_by_hand():
     lv1 = area_stats(result, "so")[0]
     # LV1: S1 38,00; S2 35,00; S3 34,50; S4 26,00 → mean 133,5 / 4 = 33,375 → 33,38
     assert (lv1.average, lv1.best.units, lv1.best.value, lv1.worst.units, lv1.worst.value) == (
-        D("33.38"), ("S1",), D("38.00"), ("S4",), D("26.00"))
+        D("33.38"),
+        ("S1",),
+        D("38.00"),
+        ("S4",),
+        D("26.00"),
+    )
     s = survey_summary(result, "so")
     # survey: 18,75 16,00 16,00 12,00 → mean 15,6875 → 15,69; 15,69 / 20 = 78,45 %
     assert (s.average, s.percent, s.below) == (D("15.69"), D("78.45"), ("S4",))
@@ -107,17 +118,22 @@ def test_area_and_survey_summaries_by_hand():
 def test_decision_survey_average_as_a_percentage():
     # The decision: 17,75/20 points is 88,75 %.
     units = [dict(unit=f"U{i}", name=f"Sở {i}", unit_type="so") for i in range(2)]
-    pts = [dict(unit="U0", area="LV1", source="survey", points="17.50"),
-           dict(unit="U1", area="LV1", source="survey", points="18.00")]
+    pts = [
+        dict(unit="U0", area="LV1", source="survey", points="17.50"),
+        dict(unit="U1", area="LV1", source="survey", points="18.00"),
+    ]
     s = survey_summary(compute_index(units, UNIT_TYPES[:1], AREAS[:3], pts, IndexRules()), "so")
     assert (s.average, s.percent) == (D("17.75"), D("88.75"))
 
 
-@pytest.mark.parametrize("change, message", [
-    (dict(source="survey!"), "source must be one of"),
-    (dict(area="LV9"), "is not an area of type"),
-    (dict(unit="NOPE"), "unknown unit"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(source="survey!"), "source must be one of"),
+        (dict(area="LV9"), "is not an area of type"),
+        (dict(unit="NOPE"), "unknown unit"),
+    ],
+)
 def test_bad_rows_are_refused_with_the_allowed_values(change, message):
     row = dict(unit="S1", area="LV1", source="survey", points=1) | change
     with pytest.raises(ValueError, match=message):

@@ -82,12 +82,36 @@ def test_fill_command(runner, small, tmp_path):  # noqa: F811
     path = tmp_path / "theirs.xlsx"
     wb.save(path)
     scores = {u.unit: u.survey for u in index_service.compute_campaign_index(small.campaign).units}
-    out = run(runner, "index", "fill", "--workbook", str(path), "--sheet", "Sở", "--unit-column", "A",
-              "--column", "survey=B", code=1)
+    out = run(
+        runner,
+        "index",
+        "fill",
+        "--workbook",
+        str(path),
+        "--sheet",
+        "Sở",
+        "--unit-column",
+        "A",
+        "--column",
+        "survey=B",
+        code=1,
+    )
     assert out[-1].startswith("Error: 1 ô đã có dữ liệu (B3)")
     assert load_workbook(path)["Sở"]["B2"].value is None  # refused: nothing saved
-    out = run(runner, "index", "fill", "--workbook", str(path), "--sheet", "Sở", "--unit-column", "A",
-              "--column", "survey=B", "--force")
+    out = run(
+        runner,
+        "index",
+        "fill",
+        "--workbook",
+        str(path),
+        "--sheet",
+        "Sở",
+        "--unit-column",
+        "A",
+        "--column",
+        "survey=B",
+        "--force",
+    )
     assert out == ["dòng 1 không khớp đơn vị nào: 'Đơn vị'", f"2 ô đã ghi vào {path} (2 dòng khớp đơn vị)"]
     ws = load_workbook(path)["Sở"]
     assert (ws["B2"].value, ws["B3"].value, ws["C2"].value) == (float(scores["SO-NV"]), float(scores["SO-TC"]), "=1+1")
@@ -106,8 +130,9 @@ def test_admin_import_preview_then_confirm(app, client, small, tmp_path):  # noq
         path = _appraisal_file(tmp_path, small.campaign)
         db.session.rollback()
         with path.open("rb") as fh:
-            preview = client.post(f"/admin/index/c/{code}/import",
-                                  data={"kind": "appraisal", "file": (fh, "diem.xlsx")})
+            preview = client.post(
+                f"/admin/index/c/{code}/import", data={"kind": "appraisal", "file": (fh, "diem.xlsx")}
+            )
         body = preview.get_data(as_text=True)
         assert preview.status_code == 200 and "16 dòng hợp lệ" in body
         assert count_points() == 0  # nothing written yet
@@ -117,8 +142,11 @@ def test_admin_import_preview_then_confirm(app, client, small, tmp_path):  # noq
         assert count_points() == 16
         again = client.post(f"/admin/index/c/{code}/import/confirm", data={"kind": "appraisal", "upload": upload})
         assert again.status_code == 302  # the upload is used once
-        for url, kind in (("chi-so-cchc.xlsx", "spreadsheetml"), ("bao-cao.docx", "wordprocessingml"),
-                          ("bieu-do.html", "text/html")):
+        for url, kind in (
+            ("chi-so-cchc.xlsx", "spreadsheetml"),
+            ("bao-cao.docx", "wordprocessingml"),
+            ("bieu-do.html", "text/html"),
+        ):
             r = client.get(f"/admin/index/c/{code}/{url}")
             assert r.status_code == 200 and kind in r.headers["Content-Type"]
     finally:

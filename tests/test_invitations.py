@@ -27,7 +27,8 @@ def count(model) -> int:
 
 def live(email: str) -> Invitation:
     return db.session.scalar(
-        sa.select(Invitation).join(Respondent, Respondent.id == Invitation.respondent_id)
+        sa.select(Invitation)
+        .join(Respondent, Respondent.id == Invitation.respondent_id)
         .where(Respondent.email == email, Invitation.revoked_at.is_(None))
     )
 
@@ -51,8 +52,9 @@ def test_tokens_are_short_url_safe_and_strong(sonla):
 def test_only_the_hash_of_a_token_is_stored(sonla, client):
     token = sonla.token("p2@thu.example")
     assert client.get(f"/s/{token}").status_code == 200
-    q = responding.save_answers(token, {"SO-NV": {responding.open_questionnaire(token).sections[0].questions[0].code:
-                                                  "B"}})
+    q = responding.save_answers(
+        token, {"SO-NV": {responding.open_questionnaire(token).sections[0].questions[0].code: "B"}}
+    )
     responding.submit(sonla.token("p3@thu.example"), full_answers(q))
     invitations.reissue_invitation(sonla.campaign, "p1@thu.example")
     tokens = set(sonla.tokens.values())
@@ -124,8 +126,10 @@ def test_issue_twice_issues_nothing_new(sonla, tmp_path):
     from survey_app.services import roster
 
     roster.import_respondents(c, write_csv(tmp_path / "more.csv", RESPONDENT_HEADER, newcomers))
-    assert str(invitations.issue_invitations(c, "SO-TC")) == \
-        "1 invitation(s) issued, 2 respondent(s) already had a live link"
+    assert (
+        str(invitations.issue_invitations(c, "SO-TC"))
+        == "1 invitation(s) issued, 2 respondent(s) already had a live link"
+    )
     assert live("p20@thu.example") is not None and live("p21@thu.example") is None
     assert str(invitations.issue_invitations(c)) == "1 invitation(s) issued, 8 respondent(s) already had a live link"
     assert count(Invitation) == 9
@@ -150,17 +154,29 @@ def test_export_links_one_row_per_live_link(sonla, client, tmp_path):
     assert {r["email"]: r["link"] for r in rows} == {e: f"{BASE_URL}/s/{t}" for e, t in expected.items()}
     assert f"{BASE_URL}/s/{sonla.token('p5@thu.example')}" not in out.read_text(encoding="utf-8-sig")
     assert [(r["unit_code"], r["group_code"]) for r in rows] == [
-        ("H-MAI-SON", "H-PB"), ("H-MAI-SON", "H-XA"), ("SO-NV", "SO-CC"), ("SO-NV", "SO-CC"), ("SO-NV", "SO-LD"),
-        ("SO-TC", "SO-CC"), ("SO-TC", "SO-LDP"),
+        ("H-MAI-SON", "H-PB"),
+        ("H-MAI-SON", "H-XA"),
+        ("SO-NV", "SO-CC"),
+        ("SO-NV", "SO-CC"),
+        ("SO-NV", "SO-LD"),
+        ("SO-TC", "SO-CC"),
+        ("SO-TC", "SO-LDP"),
     ]
     row = next(r for r in rows if r["email"] == "p6@thu.example")
     assert (row["unit_name"], row["full_name"], row["phone"], row["status"]) == (
-        "UBND huyện Mai Sơn", "Người Thử 6", "+84912000006", "issued")
+        "UBND huyện Mai Sơn",
+        "Người Thử 6",
+        "+84912000006",
+        "issued",
+    )
     for r in rows:
         token = r["link"].rsplit("/", 1)[1]
         q = responding.open_questionnaire(token, mark_opened=False)
         assert (q.own_unit.code, q.group.code, q.invitation.respondent.email) == (
-            r["unit_code"], r["group_code"], r["email"])
+            r["unit_code"],
+            r["group_code"],
+            r["email"],
+        )
     page = client.get(row["link"].removeprefix(BASE_URL))
     assert page.status_code == 200 and "UBND huyện Mai Sơn" in page.get_data(as_text=True)
 
@@ -172,5 +188,6 @@ def test_derived_matrix_link_opens_every_department(matrix, tmp_path):
     q = responding.open_questionnaire(row["link"].rsplit("/", 1)[1], mark_opened=False)
     assert q.group.is_matrix and q.own_unit.code == "X-DEMO-1"
     assert sorted(s.unit.code for s in q.sections) == sorted(
-        u.code for u in matrix.campaign.pack.units if u.unit_type == "so")
+        u.code for u in matrix.campaign.pack.units if u.unit_type == "so"
+    )
     assert q.total == 6 * 12

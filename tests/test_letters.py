@@ -38,8 +38,9 @@ def test_every_qr_code_opens_the_right_questionnaire(unit_of_eleven, tmp_path, c
     assert print_letters(unit_of_eleven.campaign, "SO-NV", out) == 11
     pages, text = read_pdf(out)
     assert [len(p) for p in pages] == [8, 3]  # 2 × 4 slips per A4 page
-    expected = {f"http://survey.test/s/{t}": email for email, t in unit_of_eleven.tokens.items()
-                if email != "p20@thu.example"}
+    expected = {
+        f"http://survey.test/s/{t}": email for email, t in unit_of_eleven.tokens.items() if email != "p20@thu.example"
+    }
     found = [code for page in pages for code in page]
     assert sorted(found) == sorted(expected)
     for link in found:

@@ -17,13 +17,18 @@ PASSWORD = "mat-khau-dai-0123"
 
 def _people():
     """Sở Nội vụ: 3 leaders, 1 division head, 5 officials; Sở Tài chính: 2 division heads; a district."""
-    units = [("SO-NV", "SO-LD")] * 3 + [("SO-NV", "SO-LDP")] + [("SO-NV", "SO-CC")] * 5 \
-        + [("SO-TC", "SO-LDP")] * 2 + [("H-MAI-SON", "H-XA")] * 4
+    units = (
+        [("SO-NV", "SO-LD")] * 3
+        + [("SO-NV", "SO-LDP")]
+        + [("SO-NV", "SO-CC")] * 5
+        + [("SO-TC", "SO-LDP")] * 2
+        + [("H-MAI-SON", "H-XA")] * 4
+    )
     return [person(i + 1, u, g) for i, (u, g) in enumerate(units)]
 
 
 def _submit_all(setup, option_of=lambda i: "A"):
-    for i, (email, token) in enumerate(sorted(setup.tokens.items())):
+    for i, (_email, token) in enumerate(sorted(setup.tokens.items())):
         q = responding.open_questionnaire(token)
         responding.submit(token, full_answers(q, option_of(i)))
 
@@ -40,8 +45,11 @@ def test_dashboard_json_after_a_burst_equals_the_tallies(app, client, tmp_path):
     valid = {(r.unit_id, r.group_id): r.responses for r in db.session.scalars(sa.select(ResponseCount))}
     from survey_app.models import RespondentGroup, Unit
 
-    ids = {(u.code, g.code): (u.id, g.id) for u in db.session.scalars(sa.select(Unit))
-           for g in db.session.scalars(sa.select(RespondentGroup))}
+    ids = {
+        (u.code, g.code): (u.id, g.id)
+        for u in db.session.scalars(sa.select(Unit))
+        for g in db.session.scalars(sa.select(RespondentGroup))
+    }
     for cell in progress["cells"]:
         key = ids[(cell["unit_code"], cell["group_code"])]
         c = counters.get(key)
@@ -64,8 +72,10 @@ def test_small_groups_are_never_shown_alone(app, client, tmp_path):
     _submit_all(setup)
     rows = {r.unit_code: r for r in monitoring.live_scores(setup.campaign)}
     # Sở Nội vụ: SO-CC 5 and SO-LD 3 could stand alone, SO-LDP has 1: it folds with SO-LD (the smallest).
-    assert rows["SO-NV"].groups == [{"groups": ["SO-CC"], "responses": 5},
-                                    {"groups": ["SO-LD", "SO-LDP"], "responses": 4}]
+    assert rows["SO-NV"].groups == [
+        {"groups": ["SO-CC"], "responses": 5},
+        {"groups": ["SO-LD", "SO-LDP"], "responses": 4},
+    ]
     # Sở Tài chính: 2 responses in all, under k = 3: no group figure at all.
     assert rows["SO-TC"].groups == []
     users.create_user("admin@thu.example", PASSWORD, "admin")
@@ -95,9 +105,13 @@ def test_close_validate_exclude_and_restore(app, client, tmp_path):
     _submit_all(setup)
     # Take one answer out of one response behind the application's back: it becomes incomplete.
     broken = db.session.scalar(sa.select(Response.id).order_by(Response.id).limit(1))
-    db.session.execute(sa.delete(Answer).where(
-        Answer.response_id == broken,
-        Answer.question_id == db.session.scalar(sa.select(Answer.question_id).where(Answer.response_id == broken).limit(1))))
+    db.session.execute(
+        sa.delete(Answer).where(
+            Answer.response_id == broken,
+            Answer.question_id
+            == db.session.scalar(sa.select(Answer.question_id).where(Answer.response_id == broken).limit(1)),
+        )
+    )
     db.session.commit()
     tallies.rebuild_tallies(setup.campaign)  # the counters follow the stored answers again
     users.create_user("admin@thu.example", PASSWORD, "admin")
@@ -117,8 +131,10 @@ def test_close_validate_exclude_and_restore(app, client, tmp_path):
     # Exclude a valid response: it leaves the tallies, the audit log says who and why; restore undoes it.
     target = next(rid for rid, s in status.items() if s == "valid")
     before = tallies.snapshot(setup.campaign)
-    r = client.post(f"/admin/c/{setup.campaign.code}/responses/{target}/exclude",
-                    data={"csrf_token": _csrf(client), "reason": "trả lời hộ"})
+    r = client.post(
+        f"/admin/c/{setup.campaign.code}/responses/{target}/exclude",
+        data={"csrf_token": _csrf(client), "reason": "trả lời hộ"},
+    )
     assert r.status_code == 302
     after = tallies.snapshot(setup.campaign)
     assert sum(v[0] for v in after["answer_tally"].values()) < sum(v[0] for v in before["answer_tally"].values())
@@ -126,12 +142,19 @@ def test_close_validate_exclude_and_restore(app, client, tmp_path):
     assert tallies.snapshot(setup.campaign) == after  # live counters equal a rebuild after an exclusion
     client.post(f"/admin/c/{setup.campaign.code}/responses/{target}/restore", data={"csrf_token": _csrf(client)})
     assert tallies.snapshot(setup.campaign) == before
-    log = db.session.execute(sa.select(AuditEntry.actor, AuditEntry.action, AuditEntry.target, AuditEntry.detail)
-                             .where(AuditEntry.action.like("response.%")).order_by(AuditEntry.id)).all()
-    assert log == [("admin@thu.example", "response.exclude", target, "trả lời hộ"),
-                   ("admin@thu.example", "response.restore", target, None)]
-    assert db.session.scalar(sa.select(AuditEntry.actor).where(AuditEntry.action == "campaign.close")) == \
-        "admin@thu.example"
+    log = db.session.execute(
+        sa.select(AuditEntry.actor, AuditEntry.action, AuditEntry.target, AuditEntry.detail)
+        .where(AuditEntry.action.like("response.%"))
+        .order_by(AuditEntry.id)
+    ).all()
+    assert log == [
+        ("admin@thu.example", "response.exclude", target, "trả lời hộ"),
+        ("admin@thu.example", "response.restore", target, None),
+    ]
+    assert (
+        db.session.scalar(sa.select(AuditEntry.actor).where(AuditEntry.action == "campaign.close"))
+        == "admin@thu.example"
+    )
 
 
 def _csrf(client, page: str = "/admin/users") -> str:
@@ -140,5 +163,6 @@ def _csrf(client, page: str = "/admin/users") -> str:
 
 
 def login(client, email: str, password: str = PASSWORD):
-    return client.post("/admin/login", data={"email": email, "password": password,
-                                             "csrf_token": _csrf(client, "/admin/login")})
+    return client.post(
+        "/admin/login", data={"email": email, "password": password, "csrf_token": _csrf(client, "/admin/login")}
+    )

@@ -64,16 +64,21 @@ def test_an_expired_lease_hands_rows_over_and_says_which_may_have_arrived(queued
     first = outbox.claim(limit=3)
     outbox.mark_in_flight(first[0].id)  # the worker then dies while sending this one
     assert outbox.claim() and outbox.claim() == []
-    db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id.in_([m.id for m in first]))
-                       .values(lease_until=now() - timedelta(seconds=1)))
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_([m.id for m in first]))
+        .values(lease_until=now() - timedelta(seconds=1))
+    )
     db.session.commit()
     with caplog.at_level(logging.WARNING, logger="survey_app.services.outbox"):
         again = outbox.claim()
     assert [m.id for m in again] == [m.id for m in first]
     assert [m.interrupted for m in again] == [True, False, False]
     warned = [r.getMessage() for r in caplog.records if "interrupted" in r.getMessage()]
-    assert warned == [f"outbox {first[0].id} (email): an earlier attempt was interrupted after it started; "
-                      "resending, the provider cannot tell whether it arrived (at most one duplicate)"]
+    assert warned == [
+        f"outbox {first[0].id} (email): an earlier attempt was interrupted after it started; "
+        "resending, the provider cannot tell whether it arrived (at most one duplicate)"
+    ]
 
 
 def test_backoff_grows_with_jitter_up_to_a_ceiling(app, monkeypatch):
@@ -117,12 +122,22 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_at_most_the_one_
             people = [person(i, "SO-NV", "SO-CC") for i in range(1, 41)]
             delivery.queue_invitations(make_campaign(app, tmp_path, "son-la-2024", people).campaign, "email")
             db.session.remove()
-        env = os.environ | {k: str(v) for k, v in EMAIL.items()} | {
-            "DATABASE_URL": url, "SECRET_KEY": "test-secret-key-0123456789", "FLASK_APP": "wsgi.py",
-            "LINK_SECRET": "test-link-secret-0123456789", "BASE_URL": "http://survey.test",
-            "SMTP_PORT": str(server.port), "OUTBOX_BATCH": "10", "OUTBOX_LEASE_SECONDS": "2",
-            "WORKER_POLL_SECONDS": "0.1", "LOG_LEVEL": "INFO",
-        }
+        env = (
+            os.environ
+            | {k: str(v) for k, v in EMAIL.items()}
+            | {
+                "DATABASE_URL": url,
+                "SECRET_KEY": "test-secret-key-0123456789",
+                "FLASK_APP": "wsgi.py",
+                "LINK_SECRET": "test-link-secret-0123456789",
+                "BASE_URL": "http://survey.test",
+                "SMTP_PORT": str(server.port),
+                "OUTBOX_BATCH": "10",
+                "OUTBOX_LEASE_SECONDS": "2",
+                "WORKER_POLL_SECONDS": "0.1",
+                "LOG_LEVEL": "INFO",
+            }
+        )
         flask = [sys.executable, "-m", "flask", "worker", "--channel", "email"]
         first = subprocess.Popen(flask, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30

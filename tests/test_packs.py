@@ -23,13 +23,34 @@ MINI = {
     "scoring": {"method": "pooled"},
     "rounding": {"digits": 2, "mode": "half_up", "stage": "question"},
     "bands": [{"code": "A", "name": "Nhóm A", "min_percent": 90}, {"code": "B", "name": "Nhóm B", "min_percent": 0}],
-    "scales": [{"code": "s4", "options": [{"code": "A", "label": "Tốt", "weight": 1}, {
-        "code": "B", "label": "Kém", "weight": 0}, {"code": "X", "label": "Không đánh giá", "dont_know": True}]}],
+    "scales": [
+        {
+            "code": "s4",
+            "options": [
+                {"code": "A", "label": "Tốt", "weight": 1},
+                {"code": "B", "label": "Kém", "weight": 0},
+                {"code": "X", "label": "Không đánh giá", "dont_know": True},
+            ],
+        }
+    ],
     "unit_types": [
-        {"code": "so", "name": "Sở", "total_points": 100, "survey_points": 2, "areas": [
-            {"code": "LV1", "name": "Một", "max_points": 40}, {"code": "LV2", "name": "Hai", "max_points": 60}]},
-        {"code": "xa", "name": "UBND xã", "total_points": 100, "survey_points": 1, "areas": [
-            {"code": "LV1", "name": "Chỉ đạo điều hành", "max_points": 100}]},
+        {
+            "code": "so",
+            "name": "Sở",
+            "total_points": 100,
+            "survey_points": 2,
+            "areas": [
+                {"code": "LV1", "name": "Một", "max_points": 40},
+                {"code": "LV2", "name": "Hai", "max_points": 60},
+            ],
+        },
+        {
+            "code": "xa",
+            "name": "UBND xã",
+            "total_points": 100,
+            "survey_points": 1,
+            "areas": [{"code": "LV1", "name": "Chỉ đạo điều hành", "max_points": 100}],
+        },
     ],
     "groups": [
         {"code": "SO-CC", "name": "Công chức sở", "unit_type": "so", "rates": "own", "weight": 0.4},
@@ -40,12 +61,19 @@ MINI = {
 QUESTIONS = {
     "so": [
         {"code": "S1", "unit_type": "so", "area": "LV1", "text": "Câu một", "scale": "s4", "points": 1},
-        {"code": "S2", "unit_type": "so", "area": "LV2", "text": "Câu hai", "scale": "s4", "points": 1,
-         "groups": ["SO-CC"]},
+        {
+            "code": "S2",
+            "unit_type": "so",
+            "area": "LV2",
+            "text": "Câu hai",
+            "scale": "s4",
+            "points": 1,
+            "groups": ["SO-CC"],
+        },
     ],
     "xa": [{"code": "X1", "unit_type": "xa", "area": "LV1", "text": "Câu xã", "scale": "s4", "points": 1}],
 }
-UNITS = "code,name,unit_type\nSO-NV,Sở Nội vụ,so\nX-1,\"Xã Một, Hai\",xa\n"
+UNITS = 'code,name,unit_type\nSO-NV,Sở Nội vụ,so\nX-1,"Xã Một, Hai",xa\n'
 
 
 def write_pack(root: Path, pack: dict, questions: dict, units: str = UNITS) -> Path:
@@ -115,8 +143,11 @@ def test_mini_pack_is_valid(tmp_path):
 
 
 def test_load_pack_files_names_files_relative_and_hashes_content():
-    files = {"pack.yaml": yaml.safe_dump(MINI, allow_unicode=True), "units.csv": UNITS,
-             "questions/a.yaml": yaml.safe_dump({"questions": QUESTIONS["so"] + QUESTIONS["xa"]})}
+    files = {
+        "pack.yaml": yaml.safe_dump(MINI, allow_unicode=True),
+        "units.csv": UNITS,
+        "questions/a.yaml": yaml.safe_dump({"questions": QUESTIONS["so"] + QUESTIONS["xa"]}),
+    }
     a, b = load_pack_files(files), load_pack_files(dict(files))
     assert a.sha256 == b.sha256
     files["units.csv"] += "SO-TC,Sở Tài chính,so\n"
@@ -216,8 +247,10 @@ def test_weights_outside_0_1_and_weighted_dont_know(tmp_path):
 def test_points_must_add_up_and_fit_the_area(tmp_path):
     def mutate(p, q):
         q["so"][0]["points"] = 0.75
-        p["unit_types"][1]["areas"] = [{"code": "LV1", "name": "Một", "max_points": 0.5},
-                                       {"code": "LV2", "name": "Hai", "max_points": 99.5}]
+        p["unit_types"][1]["areas"] = [
+            {"code": "LV1", "name": "Một", "max_points": 0.5},
+            {"code": "LV2", "name": "Hai", "max_points": 99.5},
+        ]
 
     assert refused(tmp_path, mutate) == [
         "pack.yaml: unit_types[0].survey_points: question points for unit type 'so' add up to 1.75, "
@@ -248,8 +281,7 @@ def test_group_weights_must_sum_to_1_exactly(tmp_path):
     pack["scoring"]["method"] = "group_weights"
     pack["groups"][0]["weight"] = 0.1
     pack["groups"][1]["weight"] = 0.2
-    pack["groups"].append({"code": "SO-LD", "name": "Lãnh đạo sở", "unit_type": "so", "rates": "own",
-                           "weight": 0.7})
+    pack["groups"].append({"code": "SO-LD", "name": "Lãnh đạo sở", "unit_type": "so", "rates": "own", "weight": 0.7})
     assert load_pack(write_pack(tmp_path / "ok", pack, QUESTIONS)).pack.scoring_method == "group_weights"
 
     def mutate(p, q):
@@ -263,11 +295,14 @@ def test_group_weights_must_sum_to_1_exactly(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("mins, expected", [
-    ([50, 70, 0], ["pack.yaml: bands: bands must be listed with strictly descending min_percent"]),
-    ([90, 90, 0], ["pack.yaml: bands: bands must be listed with strictly descending min_percent"]),
-    ([90, 50, 10], ["pack.yaml: bands[2].min_percent: the last band must start at 0"]),
-])
+@pytest.mark.parametrize(
+    "mins, expected",
+    [
+        ([50, 70, 0], ["pack.yaml: bands: bands must be listed with strictly descending min_percent"]),
+        ([90, 90, 0], ["pack.yaml: bands: bands must be listed with strictly descending min_percent"]),
+        ([90, 50, 10], ["pack.yaml: bands[2].min_percent: the last band must start at 0"]),
+    ],
+)
 def test_bands(tmp_path, mins, expected):
     def mutate(p, q):
         p["bands"] = [{"code": f"N{i}", "name": f"Nhóm {i}", "min_percent": m} for i, m in enumerate(mins)]

@@ -22,8 +22,9 @@ def vn(text: str) -> D:
 
 def _doc(tmp_path, **kw):
     path = tmp_path / "bao-cao.docx"
-    write_report(ReportInput(sample_result(), 2024, "Báo cáo kết quả Chỉ số CCHC năm 2024", (1574, 1574, 1574), **kw),
-                 path)
+    write_report(
+        ReportInput(sample_result(), 2024, "Báo cáo kết quả Chỉ số CCHC năm 2024", (1574, 1574, 1574), **kw), path
+    )
     return Document(str(path))
 
 
@@ -40,8 +41,7 @@ def _text_numbers(doc) -> list[tuple[str, D]]:
 
 
 def _table_numbers(doc) -> set[D]:
-    return {vn(c.text) for t in doc.tables for row in t.rows for c in row.cells
-            if c.text and NUMBER.fullmatch(c.text)}
+    return {vn(c.text) for t in doc.tables for row in t.rows for c in row.cells if c.text and NUMBER.fullmatch(c.text)}
 
 
 def test_every_number_in_the_text_is_in_the_tables(tmp_path):
@@ -57,8 +57,12 @@ def test_key_figures_recomputed_from_the_unit_table(tmp_path):
     doc = _doc(tmp_path)
     unit_table = next(t for t in doc.tables if t.rows[0].cells[1].text == "Đơn vị")  # the first type: sở
     totals = {r.cells[1].text: vn(r.cells[5].text) for r in unit_table.rows[1:]}
-    assert totals == {"Sở Nội vụ": TOTALS["S1"], "Sở Tài chính": TOTALS["S2"], "Sở Y tế": TOTALS["S3"],
-                      "Sở Xây dựng": TOTALS["S4"]}
+    assert totals == {
+        "Sở Nội vụ": TOTALS["S1"],
+        "Sở Tài chính": TOTALS["S2"],
+        "Sở Y tế": TOTALS["S3"],
+        "Sở Xây dựng": TOTALS["S4"],
+    }
     average = (sum(totals.values()) / len(totals)).quantize(D("0.01"), ROUND_HALF_UP)
     text = "\n".join(p.text for p in doc.paragraphs)
     assert f"Tổng điểm trung bình đạt {str(average).replace('.', ',')}/100,00 điểm" in text

@@ -25,6 +25,7 @@ EXPECTED = {
     "admin.dashboard": ("GET", 302, 200, 200, 403),
     "admin.unit": ("GET", 302, 200, 200, 200),
     "admin.review": ("GET", 302, 200, 200, 403),
+    "admin.delivery_page": ("GET", 302, 200, 200, 403),
     "admin.plotly_js": ("GET", 302, 200, 200, 200),
     "admin.user_list": ("GET", 302, 200, 403, 403),
     "admin.audit_log": ("GET", 302, 200, 403, 403),
@@ -70,12 +71,19 @@ def staff(app, sonla):
     users.create_user("monitor@thu.example", PASSWORD, "monitor")
     users.create_user("unit@thu.example", PASSWORD, "unit", "SO-NV")
     token = sonla.token("p2@thu.example")
-    responding.submit(sonla.token("p3@thu.example"),
-                      full_answers(responding.open_questionnaire(sonla.token("p3@thu.example"), mark_opened=False)))
+    responding.submit(
+        sonla.token("p3@thu.example"),
+        full_answers(responding.open_questionnaire(sonla.token("p3@thu.example"), mark_opened=False)),
+    )
     response_id = db.session.scalar(sa.select(Response.id))
     app.config["WTF_CSRF_ENABLED"] = False
-    yield {"code": sonla.campaign.code, "unit_code": "SO-NV", "token": token, "response_id": response_id,
-           "filename": "r.css"}
+    yield {
+        "code": sonla.campaign.code,
+        "unit_code": "SO-NV",
+        "token": token,
+        "response_id": response_id,
+        "filename": "r.css",
+    }
     app.config["WTF_CSRF_ENABLED"] = True
 
 
@@ -89,10 +97,13 @@ def test_every_route_has_an_expectation(app):
 def test_role_matrix(app, client, staff, role):
     login(client, role)
     rules = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
-    body = {"admin.exclude": {"reason": "kiểm tra phân quyền"}, "admin.user_create": {"email": "x@thu.example"},
-            "admin.user_reset": {"email": "monitor@thu.example"}}
+    body = {
+        "admin.exclude": {"reason": "kiểm tra phân quyền"},
+        "admin.user_create": {"email": "x@thu.example"},
+        "admin.user_reset": {"email": "monitor@thu.example"},
+    }
     seen = {}
-    for endpoint, (method, *statuses) in EXPECTED.items():
+    for endpoint, (method, *_statuses) in EXPECTED.items():
         rule = rules[endpoint]
         url = rule.build({k: staff[k] for k in rule.arguments}, append_unknown=False)[1]
         kwargs = {"json": {"answers": {}}} if endpoint == "api.save_answers" else {"data": body.get(endpoint, {})}
@@ -135,5 +146,6 @@ def test_bearer_tokens_carry_the_role(client, staff):
     assert client.get("/admin/users", headers={"Authorization": f"Bearer {token}"}).status_code == 403
     # A new token replaces the old one.
     users.issue_api_token("monitor@thu.example")
-    assert client.get(f"/api/v1/campaigns/{code}/scores",
-                      headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert (
+        client.get(f"/api/v1/campaigns/{code}/scores", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    )

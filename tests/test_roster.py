@@ -31,9 +31,19 @@ def count(model) -> int:
 
 def people_table() -> list[tuple]:
     return db.session.execute(
-        sa.select(Respondent.id, Unit.code, Respondent.full_name, Respondent.position, Respondent.email,
-                  Respondent.phone, Respondent.zalo_id, Respondent.telegram_username, Respondent.person_key)
-        .join(Unit, Unit.id == Respondent.unit_id).order_by(Respondent.id)
+        sa.select(
+            Respondent.id,
+            Unit.code,
+            Respondent.full_name,
+            Respondent.position,
+            Respondent.email,
+            Respondent.phone,
+            Respondent.zalo_id,
+            Respondent.telegram_username,
+            Respondent.person_key,
+        )
+        .join(Unit, Unit.id == Respondent.unit_id)
+        .order_by(Respondent.id)
     ).all()
 
 
@@ -55,8 +65,11 @@ def rejected(fn, camp, path) -> list[str]:
 
 
 def test_units_create_update_and_reimport(camp, tmp_path):
-    path = write_csv(tmp_path / "u.csv", ["code", "name", "unit_type"],
-                     [["SO-NV", "Sở Nội vụ tỉnh Sơn La", "so"], ["SO-MOI", "Sở Mới, thử", "so"]])
+    path = write_csv(
+        tmp_path / "u.csv",
+        ["code", "name", "unit_type"],
+        [["SO-NV", "Sở Nội vụ tỉnh Sơn La", "so"], ["SO-MOI", "Sở Mới, thử", "so"]],
+    )
     assert str(import_units(camp, path)) == "1 created, 1 updated, 0 unchanged"
     assert count(Unit) == 33
     assert db.session.scalar(sa.select(Unit.name).where(Unit.code == "SO-MOI")) == "Sở Mới, thử"
@@ -65,16 +78,26 @@ def test_units_create_update_and_reimport(camp, tmp_path):
 
 
 def test_units_from_xlsx_with_vietnamese_headers(camp, tmp_path):
-    path = write_xlsx(tmp_path / "u.xlsx", ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị"],
-                      [["H-MOI", unicodedata.normalize("NFD", "Huyện Mới"), "huyen"]])
+    path = write_xlsx(
+        tmp_path / "u.xlsx",
+        ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị"],
+        [["H-MOI", unicodedata.normalize("NFD", "Huyện Mới"), "huyen"]],
+    )
     assert str(import_units(camp, path)) == "1 created, 0 updated, 0 unchanged"
     assert db.session.scalar(sa.select(Unit.name).where(Unit.code == "H-MOI")) == "Huyện Mới"
 
 
 def test_bad_units_are_all_listed_and_nothing_written(camp, tmp_path):
-    path = write_csv(tmp_path / "u.csv", ["code", "name", "unit_type"], [
-        ["SO-NV", "Sở Nội vụ đổi tên", "so"], ["SO-X", "Sở X", "huyện"], ["SO-X", "Sở X lặp", "so"], ["SO-Y", "", "so"],
-    ])
+    path = write_csv(
+        tmp_path / "u.csv",
+        ["code", "name", "unit_type"],
+        [
+            ["SO-NV", "Sở Nội vụ đổi tên", "so"],
+            ["SO-X", "Sở X", "huyện"],
+            ["SO-X", "Sở X lặp", "so"],
+            ["SO-Y", "", "so"],
+        ],
+    )
     assert rejected(import_units, camp, path) == [
         "row 3, column unit_type: unknown unit type 'huyện'; the pack has ['huyen', 'so']",
         "row 4, column code: duplicate unit code 'SO-X' (also row 3)",
@@ -106,8 +129,16 @@ def test_respondents_csv_normalised_and_idempotent(camp, tmp_path):
     assert str(import_respondents(camp, path)) == "3 created, 0 updated, 0 unchanged"
     stored = people_table()
     assert [r[1:] for r in stored] == [
-        ("SO-NV", "Nguyễn Thị Hường", "Chuyên viên", "huong.nt@sonoivu.example", "+84912345678", None, "huong_nt",
-         "huong.nt@sonoivu.example"),
+        (
+            "SO-NV",
+            "Nguyễn Thị Hường",
+            "Chuyên viên",
+            "huong.nt@sonoivu.example",
+            "+84912345678",
+            None,
+            "huong_nt",
+            "huong.nt@sonoivu.example",
+        ),
         ("SO-NV", "Lò Văn Cường", "Giám đốc", None, "+84912345679", "zalo-1", None, "+84912345679"),
         ("H-MAI-SON", "Cầm Thị Lan", None, None, "+84912345670", None, None, "+84912345670"),
     ]
@@ -117,18 +148,24 @@ def test_respondents_csv_normalised_and_idempotent(camp, tmp_path):
     rows[0][3] = "Phó trưởng phòng"
     rows[1][2] = "Lò Văn Cường (sửa)"
     rows[1][5] = "+84 912 345 679"  # same person key, typed differently
-    assert str(import_respondents(camp, write_csv(tmp_path / "p2.csv", RESPONDENT_HEADER, rows))) == \
-        "0 created, 2 updated, 1 unchanged"
+    assert (
+        str(import_respondents(camp, write_csv(tmp_path / "p2.csv", RESPONDENT_HEADER, rows)))
+        == "0 created, 2 updated, 1 unchanged"
+    )
     after = people_table()
     assert [r[0] for r in after] == [r[0] for r in stored]
     assert (after[0][3], after[1][2]) == ("Phó trưởng phòng", "Lò Văn Cường (sửa)")
 
 
 def test_respondents_xlsx_phone_typed_as_number(camp, tmp_path):
-    path = write_xlsx(tmp_path / "p.xlsx", VI_HEADER, [
-        ["SO-TC", "SO-LDP", "Hà Văn Bình", "Phó giám đốc", None, 912345678, None, None],
-        ["SO-TC", "SO-CC", "Quàng Thị Mai", None, "mai@thu.example", None, None, None],
-    ])
+    path = write_xlsx(
+        tmp_path / "p.xlsx",
+        VI_HEADER,
+        [
+            ["SO-TC", "SO-LDP", "Hà Văn Bình", "Phó giám đốc", None, 912345678, None, None],
+            ["SO-TC", "SO-CC", "Quàng Thị Mai", None, "mai@thu.example", None, None, None],
+        ],
+    )
     assert str(import_respondents(camp, path)) == "2 created, 0 updated, 0 unchanged"
     assert [r[1:] for r in people_table()] == [
         ("SO-TC", "Hà Văn Bình", "Phó giám đốc", None, "+84912345678", None, None, "+84912345678"),
@@ -149,18 +186,18 @@ def test_every_bad_row_listed_and_nothing_written(camp, tmp_path):
     import_respondents(camp, write_csv(tmp_path / "first.csv", RESPONDENT_HEADER, [good]))
     before = people_table()
     rows = [
-        ["SO-NV", "SO-CC", "Người Tốt", "", "tot@thu.example", "", "", ""],       # 2: fine
-        ["SO-KHONG", "SO-CC", "A", "", "a@thu.example", "", "", ""],             # 3
-        ["SO-NV", "SO-XYZ", "B", "", "b@thu.example", "", "", ""],               # 4
-        ["SO-NV", "H-XA", "C", "", "c@thu.example", "", "", ""],                 # 5
-        ["SO-NV", "SO-CC", "D", "", "d@thu", "", "", ""],                        # 6
-        ["SO-NV", "SO-CC", "E", "", "", "12345", "", ""],                        # 7
-        ["SO-NV", "SO-CC", "", "", "f@thu.example", "", "", ""],                 # 8
-        ["SO-NV", "SO-CC", "G", "", "", "", "", ""],                             # 9
-        ["SO-NV", "SO-CC", "H", "", "TOT@thu.example", "", "", ""],              # 10
-        ["SO-NV", "SO-CC", "I", "", "", "0912 000 001", "", ""],                 # 11
-        ["SO-NV", "SO-CC", "J", "", "", "84912000001", "", ""],                  # 12
-        ["SO-NV", "SO-CC", "K", "", "k@thu.example", "", "", "@ab"],             # 13
+        ["SO-NV", "SO-CC", "Người Tốt", "", "tot@thu.example", "", "", ""],  # 2: fine
+        ["SO-KHONG", "SO-CC", "A", "", "a@thu.example", "", "", ""],  # 3
+        ["SO-NV", "SO-XYZ", "B", "", "b@thu.example", "", "", ""],  # 4
+        ["SO-NV", "H-XA", "C", "", "c@thu.example", "", "", ""],  # 5
+        ["SO-NV", "SO-CC", "D", "", "d@thu", "", "", ""],  # 6
+        ["SO-NV", "SO-CC", "E", "", "", "12345", "", ""],  # 7
+        ["SO-NV", "SO-CC", "", "", "f@thu.example", "", "", ""],  # 8
+        ["SO-NV", "SO-CC", "G", "", "", "", "", ""],  # 9
+        ["SO-NV", "SO-CC", "H", "", "TOT@thu.example", "", "", ""],  # 10
+        ["SO-NV", "SO-CC", "I", "", "", "0912 000 001", "", ""],  # 11
+        ["SO-NV", "SO-CC", "J", "", "", "84912000001", "", ""],  # 12
+        ["SO-NV", "SO-CC", "K", "", "k@thu.example", "", "", "@ab"],  # 13
     ]
     lines = rejected(import_respondents, camp, write_csv(tmp_path / "bad.csv", RESPONDENT_HEADER, rows))
     groups = "H-HDND, H-PB, H-TTUB, H-XA, SO-CC, SO-LD, SO-LDP"
@@ -185,8 +222,9 @@ def test_every_bad_row_listed_and_nothing_written(camp, tmp_path):
 
 def test_non_utf8_csv_is_refused_clearly(camp, tmp_path):
     path = tmp_path / "p.csv"
-    path.write_bytes(",".join(RESPONDENT_HEADER).encode() + "\nSO-NV,SO-CC,Lê Văn Anh,,a@thu.example,,,\n"
-                     .encode("cp1258"))
+    path.write_bytes(
+        ",".join(RESPONDENT_HEADER).encode() + "\nSO-NV,SO-CC,Lê Văn Anh,,a@thu.example,,,\n".encode("cp1258")
+    )
     assert rejected(import_respondents, camp, path) == [
         "row 0, column -: the CSV file is not UTF-8; save it as 'CSV UTF-8' in Excel"
     ]
@@ -201,29 +239,41 @@ def test_submitted_respondent_cannot_move(sonla, tmp_path):
         "row 2, column unit_code: this person has already submitted; unit and group can no longer change"
     ]
     regrouped = person(2, "SO-NV", "SO-LDP")
-    assert rejected(import_respondents, sonla.campaign,
-                    write_csv(tmp_path / "g.csv", RESPONDENT_HEADER, [regrouped])) == [
-        "row 2, column unit_code: this person has already submitted; unit and group can no longer change"
-    ]
-    assert db.session.scalar(sa.select(Unit.code).join(Respondent, Respondent.unit_id == Unit.id)
-                             .where(Respondent.email == "p2@thu.example")) == "SO-NV"
+    assert rejected(
+        import_respondents, sonla.campaign, write_csv(tmp_path / "g.csv", RESPONDENT_HEADER, [regrouped])
+    ) == ["row 2, column unit_code: this person has already submitted; unit and group can no longer change"]
+    assert (
+        db.session.scalar(
+            sa.select(Unit.code)
+            .join(Respondent, Respondent.unit_id == Unit.id)
+            .where(Respondent.email == "p2@thu.example")
+        )
+        == "SO-NV"
+    )
     renamed = person(2, "SO-NV", "SO-CC")
     renamed[3] = "Trưởng phòng"
-    assert str(import_respondents(sonla.campaign, write_csv(tmp_path / "r.csv", RESPONDENT_HEADER, [renamed]))) \
+    assert (
+        str(import_respondents(sonla.campaign, write_csv(tmp_path / "r.csv", RESPONDENT_HEADER, [renamed])))
         == "0 created, 1 updated, 0 unchanged"
+    )
 
 
 def test_moving_an_unsubmitted_respondent_moves_the_counters(sonla, tmp_path):
     def invited_by_unit():
-        return dict(db.session.execute(
-            sa.select(Unit.code, sa.func.sum(ProgressCounter.invited))
-            .join(Unit, Unit.id == ProgressCounter.unit_id).group_by(Unit.code)
-        ).all())
+        return dict(
+            db.session.execute(
+                sa.select(Unit.code, sa.func.sum(ProgressCounter.invited))
+                .join(Unit, Unit.id == ProgressCounter.unit_id)
+                .group_by(Unit.code)
+            ).all()
+        )
 
     assert invited_by_unit() == {"SO-NV": 3, "SO-TC": 2, "H-MAI-SON": 2}
     moved = person(3, "SO-TC", "SO-CC")
-    assert str(import_respondents(sonla.campaign, write_csv(tmp_path / "m.csv", RESPONDENT_HEADER, [moved]))) \
+    assert (
+        str(import_respondents(sonla.campaign, write_csv(tmp_path / "m.csv", RESPONDENT_HEADER, [moved])))
         == "0 created, 1 updated, 0 unchanged"
+    )
     assert invited_by_unit() == {"SO-NV": 2, "SO-TC": 3, "H-MAI-SON": 2}
     assert count(Invitation) == 7
 

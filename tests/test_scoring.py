@@ -75,8 +75,9 @@ def test_total_stage_rounds_once_even_when_displayed_areas_do_not_add_up():
 
 def test_unanswered_questions_score_zero_and_are_counted():
     q = [QuestionSpec("Q1", "so", "LV1", D("1")), QuestionSpec("Q2", "so", "LV1", D("1"))]
-    s = score_units([("U", "so"), ("V", "so")], q, rows("U", "G", "Q1", B=2) + rows("U", "G", "Q2", X=2),
-                    ScoringRules())
+    s = score_units(
+        [("U", "so"), ("V", "so")], q, rows("U", "G", "Q1", B=2) + rows("U", "G", "Q2", X=2), ScoringRules()
+    )
     assert (s["U"].total, s["U"].unanswered) == (D("0.60"), 1)  # Q1: 1 × 0,6; Q2 only "don't know"
     assert s["U"].questions["Q2"].mean_weight is None
     assert (s["V"].total, s["V"].unanswered, s["V"].percent) == (D("0.00"), 2, D("0.00"))

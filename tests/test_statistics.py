@@ -19,8 +19,10 @@ from analysis.statistics import (
     self_assessment_gaps,
 )
 
-QUESTIONS = [dict(question=f"Q{i}", unit_type="so", area="LV1" if i < 3 else "LV2", points=p)
-             for i, p in enumerate((0.75, 0.5, 0.75, 1.0, 1.0))]
+QUESTIONS = [
+    dict(question=f"Q{i}", unit_type="so", area="LV1" if i < 3 else "LV2", points=p)
+    for i, p in enumerate((0.75, 0.5, 0.75, 1.0, 1.0))
+]
 
 
 def answers_for(unit, group, rows, start=0):
@@ -75,8 +77,7 @@ def test_kruskal_wallis_hand_example_and_effect_size():
     assert d.h == pytest.approx(stats.kruskal([1, 2, 3], [4, 5, 6]).statistic)
     assert d.epsilon_squared == pytest.approx(d.h * 7 / 35)  # ε² = H (n + 1) / (n² − 1)
     assert d.sizes == (3, 3) and d.left_out == ()
-    few = group_differences(answers + [dict(response="x", unit="U1", group="C", question="Q0", weight=1)],
-                            {"U1": "so"})
+    few = group_differences(answers + [dict(response="x", unit="U1", group="C", question="Q0", weight=1)], {"U1": "so"})
     assert few[0].left_out == ("C",)
 
 
@@ -97,8 +98,12 @@ def test_correlation_against_hand_formulas():
 
 
 def test_self_assessment_gaps_by_hand():
-    rows = [dict(unit="A", self_assessed=66, appraised=60), dict(unit="B", self_assessed=62, appraised=61.5),
-            dict(unit="C", self_assessed=58, appraised=59), dict(unit="D", self_assessed=70, appraised=65)]
+    rows = [
+        dict(unit="A", self_assessed=66, appraised=60),
+        dict(unit="B", self_assessed=62, appraised=61.5),
+        dict(unit="C", self_assessed=58, appraised=59),
+        dict(unit="D", self_assessed=70, appraised=65),
+    ]
     gaps = self_assessment_gaps(rows)
     assert [(g.unit, g.gap) for g in gaps] == [("A", 6.0), ("D", 5.0), ("B", 0.5)]
     assert gaps[0].gap_percent == pytest.approx(10.0)
@@ -114,14 +119,23 @@ def test_bootstrap_point_estimate_matches_the_decimal_scoring():
             answers += answers_for(unit, g, [[rng.choice(opts) for _ in QUESTIONS] for _ in range(n)])
     units = {"U1": "so", "U2": "so"}
     # Independent implementation: analysis.scoring (decimal, from tallies), rounding once at 6 digits.
-    tallies = [TallyRow(a["unit"], a["group"], a["question"], None if a["weight"] is None else D(str(a["weight"])), 1)
-               for a in answers]
+    tallies = [
+        TallyRow(a["unit"], a["group"], a["question"], None if a["weight"] is None else D(str(a["weight"])), 1)
+        for a in answers
+    ]
     specs = [QuestionSpec(q["question"], "so", q["area"], D(str(q["points"]))) for q in QUESTIONS]
     for method, weights in (("pooled", {}), ("group_weights", {"G1": D("0.4"), "G2": D("0.6")})):
-        exact = score_units(list(units.items()), specs, tallies, ScoringRules(method, 6, stage="total",
-                                                                               group_weights=weights))
-        boot = bootstrap_survey_scores(answers, QUESTIONS, units, method=method,
-                                       group_weights={k: float(v) for k, v in weights.items()}, n_resamples=50)
+        exact = score_units(
+            list(units.items()), specs, tallies, ScoringRules(method, 6, stage="total", group_weights=weights)
+        )
+        boot = bootstrap_survey_scores(
+            answers,
+            QUESTIONS,
+            units,
+            method=method,
+            group_weights={k: float(v) for k, v in weights.items()},
+            n_resamples=50,
+        )
         for u in units:
             assert boot.interval(u).estimate == pytest.approx(float(exact[u].total), abs=1e-6)
 
@@ -129,8 +143,9 @@ def test_bootstrap_point_estimate_matches_the_decimal_scoring():
 def test_bootstrap_interval_close_to_scipy_on_one_question():
     rng = np.random.default_rng(11)
     weights = rng.choice([1, 0.6, 0.2, 0], size=60, p=[0.5, 0.3, 0.15, 0.05])
-    answers = [dict(response=f"r{i}", unit="U1", group="G", question="Q0", weight=float(w))
-               for i, w in enumerate(weights)]
+    answers = [
+        dict(response=f"r{i}", unit="U1", group="G", question="Q0", weight=float(w)) for i, w in enumerate(weights)
+    ]
     q = [dict(question="Q0", unit_type="so", points=2.0)]
     ours = bootstrap_survey_scores(answers, q, {"U1": "so"}, n_resamples=20000, seed=1).interval("U1")
     ref = stats.bootstrap((2 * weights,), np.mean, n_resamples=20000, method="percentile", random_state=2)

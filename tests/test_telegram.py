@@ -52,8 +52,12 @@ class FakeRequest(BaseRequest):
             return status, json.dumps({"ok": False, **body}).encode()
         if name in ("sendMessage", "editMessageText"):
             chat = params.get("chat_id", USER["id"])
-            result = {"message_id": len(self.calls), "date": 0, "chat": {"id": chat, "type": "private"},
-                      "text": params.get("text", "")}
+            result = {
+                "message_id": len(self.calls),
+                "date": 0,
+                "chat": {"id": chat, "type": "private"},
+                "text": params.get("text", ""),
+            }
             return 200, json.dumps({"ok": True, "result": result}).encode()
         return 200, json.dumps({"ok": True, "result": True}).encode()
 
@@ -69,19 +73,37 @@ def telegram(app, monkeypatch):
 
 
 def live_invitation(email: str) -> Invitation:
-    return db.session.scalar(sa.select(Invitation).join(Respondent).where(
-        Respondent.email == email, Invitation.revoked_at.is_(None)))
+    return db.session.scalar(
+        sa.select(Invitation).join(Respondent).where(Respondent.email == email, Invitation.revoked_at.is_(None))
+    )
 
 
 def message_update(n: int, text: str, user=USER) -> dict:
     entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-    return {"update_id": n, "message": {"message_id": n, "date": 0, "from": user, "text": text,
-                                        "chat": {"id": user["id"], "type": "private"}, "entities": entities}}
+    return {
+        "update_id": n,
+        "message": {
+            "message_id": n,
+            "date": 0,
+            "from": user,
+            "text": text,
+            "chat": {"id": user["id"], "type": "private"},
+            "entities": entities,
+        },
+    }
 
 
 def button_update(n: int, data: str) -> dict:
-    return {"update_id": n, "callback_query": {"id": str(n), "from": USER, "chat_instance": "c", "data": data,
-            "message": {"message_id": 1, "date": 0, "chat": {"id": USER["id"], "type": "private"}, "text": "…"}}}
+    return {
+        "update_id": n,
+        "callback_query": {
+            "id": str(n),
+            "from": USER,
+            "chat_instance": "c",
+            "data": data,
+            "message": {"message_id": 1, "date": 0, "chat": {"id": USER["id"], "type": "private"}, "text": "…"},
+        },
+    }
 
 
 def drive(app, fake: FakeRequest, updates: list[dict]) -> None:
@@ -100,8 +122,15 @@ def test_deep_link_binds_once_and_the_questionnaire_is_answered_and_submitted_in
     code = telegram_links.binding_code(inv)
     assert telegram_links.deep_link(inv) == f"https://t.me/cchc_test_bot?start={code}"
     assert sonla.token("p2@thu.example") not in code and len(code) <= 64
-    drive(app, telegram, [message_update(1, f"/start {code}"), message_update(2, "/start wrong_code"),
-                          message_update(3, f"/start {code}", {**USER, "id": 9999})])
+    drive(
+        app,
+        telegram,
+        [
+            message_update(1, f"/start {code}"),
+            message_update(2, "/start wrong_code"),
+            message_update(3, f"/start {code}", {**USER, "id": 9999}),
+        ],
+    )
     replies = [p["text"] for n, p in telegram.calls if n == "sendMessage"]
     assert replies == [texts.BOUND.format(name="Người Thử 2"), texts.REFUSED["unknown"], texts.REFUSED["used"]]
     assert db.session.scalar(sa.select(TelegramChat.chat_id)) == USER["id"]
@@ -136,8 +165,7 @@ def test_sending_through_the_worker_paces_and_handles_block_and_flood_control(so
     assert sent["chat_id"] == 501 and f"http://survey.test/s/{sonla.token('p1@thu.example')}" in sent["text"]
     telegram.fail = (403, {"error_code": 403, "description": "Forbidden: bot was blocked by the user"})
     worker.run_batch(channel, limit=1)
-    telegram.fail = (429, {"error_code": 429, "description": "Too Many Requests",
-                           "parameters": {"retry_after": 30}})
+    telegram.fail = (429, {"error_code": 429, "description": "Too Many Requests", "parameters": {"retry_after": 30}})
     worker.run_batch(channel, limit=1)
     rows = {m.address: m for m in db.session.scalars(sa.select(OutboxMessage))}
     assert rows["501"].status == "sent"
@@ -163,8 +191,16 @@ class BotApiHandler(BaseHTTPRequestHandler):
         params = json.loads(raw) if raw.startswith("{") else {k: v[0] for k, v in parse_qs(raw).items()}
         method = self.path.rsplit("/", 1)[-1]
         self.server.calls.append((self.path, params))
-        result = BOT if method == "getMe" else {"message_id": 77, "date": 0, "text": params.get("text"),
-                                                 "chat": {"id": int(params.get("chat_id", 0)), "type": "private"}}
+        result = (
+            BOT
+            if method == "getMe"
+            else {
+                "message_id": 77,
+                "date": 0,
+                "text": params.get("text"),
+                "chat": {"id": int(params.get("chat_id", 0)), "type": "private"},
+            }
+        )
         body = json.dumps({"ok": True, "result": result}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")

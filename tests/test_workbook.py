@@ -18,22 +18,46 @@ from analysis.workbook import detail_sheet, index_sheets, info_sheet, neutralise
 
 from .index_data import AREAS, BANDS, CODE_MAP, LAST_YEAR, UNIT_TYPES, UNITS, points_table
 
-NAMES = ["Biểu 1", "Biểu 2", "Biểu 3", "Biểu 4", "Biểu 5", "Biểu 6",
-         "Biểu 1a", "Biểu 2a", "Biểu 3a", "Biểu 4a", "Biểu 5a", "Biểu 6a", "Chi tiết khảo sát", "Thông tin"]
+NAMES = [
+    "Biểu 1",
+    "Biểu 2",
+    "Biểu 3",
+    "Biểu 4",
+    "Biểu 5",
+    "Biểu 6",
+    "Biểu 1a",
+    "Biểu 2a",
+    "Biểu 3a",
+    "Biểu 4a",
+    "Biểu 5a",
+    "Biểu 6a",
+    "Chi tiết khảo sát",
+    "Thông tin",
+]
 
 
 def _result():
-    units = [dict(u, name="=HYPERLINK(\"x\") Sở Thử") if u["unit"] == "S4" else u for u in UNITS]
+    units = [dict(u, name='=HYPERLINK("x") Sở Thử') if u["unit"] == "S4" else u for u in UNITS]
     return compute_index(units, UNIT_TYPES, AREAS, points_table(), IndexRules(bands=BANDS), LAST_YEAR, CODE_MAP)
 
 
 def _detail():
-    tallies = [dict(unit="S1", group=g, question="Q1", option=o, weight=w, count=n)
-               for g, o, w, n in (("LD", "A", D(1), 2), ("CC", "A", D(1), 3), ("CC", "B", D("0.6"), 2),
-                                  ("CC", "X", None, 1), ("PB", "C", D("0.2"), 1))]
+    tallies = [
+        dict(unit="S1", group=g, question="Q1", option=o, weight=w, count=n)
+        for g, o, w, n in (
+            ("LD", "A", D(1), 2),
+            ("CC", "A", D(1), 3),
+            ("CC", "B", D("0.6"), 2),
+            ("CC", "X", None, 1),
+            ("PB", "C", D("0.2"), 1),
+        )
+    ]
     questions = [dict(question="Q1", unit_type="so", area="LV1", points=D("0.75"))]
-    counts = [dict(unit="S1", group="LD", responses=2), dict(unit="S1", group="CC", responses=6),
-              dict(unit="S1", group="PB", responses=1)]
+    counts = [
+        dict(unit="S1", group="LD", responses=2),
+        dict(unit="S1", group="CC", responses=6),
+        dict(unit="S1", group="PB", responses=1),
+    ]
     return survey_detail(tallies, questions, counts, k=3)
 
 
@@ -41,8 +65,11 @@ def _detail():
 def workbook_path(tmp_path):
     result = _result()
     sheets = index_sheets(result, 2024)
-    sheets.append(detail_sheet(_detail(), {"S1": "Sở Nội vụ"}, {"LD": "Lãnh đạo", "CC": "Công chức", "PB": "Phòng"},
-                               {"LV1": "Chỉ đạo"}))
+    sheets.append(
+        detail_sheet(
+            _detail(), {"S1": "Sở Nội vụ"}, {"LD": "Lãnh đạo", "CC": "Công chức", "PB": "Phòng"}, {"LV1": "Chỉ đạo"}
+        )
+    )
     sheets.append(info_sheet([("Đợt khảo sát", "2024"), ("Làm tròn", "2 chữ số")]))
     path = tmp_path / "chi-so.xlsx"
     write_workbook(sheets, path)
@@ -73,15 +100,26 @@ def test_sheets_formats_and_print_setup(workbook_path):
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     assert ws.column_dimensions["C"].width >= 12
     names = [r[2].value for r in ws.iter_rows(min_row=3)]
-    assert "'=HYPERLINK(\"x\") Sở Thử" in names  # neutralised, not a formula
+    assert '\'=HYPERLINK("x") Sở Thử' in names  # neutralised, not a formula
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     b2 = wb["Biểu 2"]
     assert [c.value for c in b2[6]][3:] == [68, 4, 70.5, 3, -2.5, -1, "Giảm bậc"]
     assert wb["Biểu 3a"]["D2"].value == "LV1. Chỉ đạo, điều hành (40 điểm)"
     detail = wb["Chi tiết khảo sát"]
-    assert [c.value for c in detail[2]] == ["Mã đơn vị", "Tên đơn vị", "Nhóm đối tượng", "Câu hỏi", "Lĩnh vực",
-                                            "Phương án A", "Phương án B", "Phương án C", "Phương án X",
-                                            "Số trả lời hợp lệ", "Trọng số bình quân", "Điểm"]
+    assert [c.value for c in detail[2]] == [
+        "Mã đơn vị",
+        "Tên đơn vị",
+        "Nhóm đối tượng",
+        "Câu hỏi",
+        "Lĩnh vực",
+        "Phương án A",
+        "Phương án B",
+        "Phương án C",
+        "Phương án X",
+        "Số trả lời hợp lệ",
+        "Trọng số bình quân",
+        "Điểm",
+    ]
     assert [c.value for c in detail[4]][2] == "Lãnh đạo + Phòng"
 
 
@@ -107,10 +145,19 @@ def test_libreoffice_reads_the_same_numbers(workbook_path, tmp_path):
     out = tmp_path / "csv"
     # Filter options: comma, double quote, UTF-8, from row 1, …, sheet -1 = every sheet to its own file.
     subprocess.run(
-        [office, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to",
-         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "--outdir", str(out),
-         str(path)],
-        check=True, capture_output=True, timeout=180,
+        [
+            office,
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            "--outdir",
+            str(out),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     files = sorted(p.name for p in out.iterdir())
     assert files == sorted(f"chi-so-{n}.csv" for n in NAMES)
@@ -122,4 +169,5 @@ def test_libreoffice_reads_the_same_numbers(workbook_path, tmp_path):
     with (out / "chi-so-Biểu 3a.csv").open(encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert {r[1]: [D(x) for x in r[3:7]] for r in rows[2:]} == {
-        u.unit: [u.areas[a].points for a in ("LV1", "LV2", "LV3")] + [u.total] for u in result.of_type("huyen")}
+        u.unit: [u.areas[a].points for a in ("LV1", "LV2", "LV3")] + [u.total] for u in result.of_type("huyen")
+    }

@@ -64,8 +64,13 @@ class ZaloHandler(BaseHTTPRequestHandler):
             if z.quota == 0:
                 return self._json({"error": -144, "message": "OA has exceeded daily quota"})
             z.quota = None if z.quota is None else z.quota - 1
-            return self._json({"error": 0, "message": "Success", "data": {
-                "msg_id": f"zns-{body['tracking_id']}", "sent_time": "1700000000000"}})
+            return self._json(
+                {
+                    "error": 0,
+                    "message": "Success",
+                    "data": {"msg_id": f"zns-{body['tracking_id']}", "sent_time": "1700000000000"},
+                }
+            )
         if self.path == "/v3.0/oa/message/cs":
             return self._json({"error": 0, "message": "Success", "data": {"message_id": "oa-1"}})
         self.send_error(404)
@@ -85,9 +90,16 @@ def zalo(app, monkeypatch):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     for key, value in {
-        "ZALO_APP_ID": "app", "ZALO_SECRET_KEY": "secret", "ZALO_REFRESH_TOKEN": "r1", "ZALO_ZNS_TEMPLATE_ID": "t1",
-        "ZALO_ZNS_URL": server.url, "ZALO_OA_URL": server.url, "ZALO_OAUTH_URL": server.url,
-        "ZALO_ALLOWED_HOURS": "0-24", "ZALO_MIN_INTERVAL": 0, "WORKER_POLL_SECONDS": 0.05,
+        "ZALO_APP_ID": "app",
+        "ZALO_SECRET_KEY": "secret",
+        "ZALO_REFRESH_TOKEN": "r1",
+        "ZALO_ZNS_TEMPLATE_ID": "t1",
+        "ZALO_ZNS_URL": server.url,
+        "ZALO_OA_URL": server.url,
+        "ZALO_OAUTH_URL": server.url,
+        "ZALO_ALLOWED_HOURS": "0-24",
+        "ZALO_MIN_INTERVAL": 0,
+        "WORKER_POLL_SECONDS": 0.05,
     }.items():
         monkeypatch.setitem(app.config, key, value)
     yield server
@@ -96,8 +108,11 @@ def zalo(app, monkeypatch):
 
 
 def seed_expired_token() -> None:
-    db.session.add(ZaloState(id=1, access_token="a0", refresh_token="r1", updated_at=now(),
-                             access_expires_at=now() + timedelta(hours=1)))
+    db.session.add(
+        ZaloState(
+            id=1, access_token="a0", refresh_token="r1", updated_at=now(), access_expires_at=now() + timedelta(hours=1)
+        )
+    )
     db.session.commit()
 
 

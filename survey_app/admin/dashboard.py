@@ -8,7 +8,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from ..auth import READ, check_unit, roles
-from ..security import CSP
+from ..security import CHART_CSP
 from ..services import delivery, monitoring, validation
 from ..services.campaigns import get_campaign
 from ..services.errors import NotFound, ServiceError
@@ -30,7 +30,7 @@ def dashboard(code: str):
     resp = Response(render_template("admin/dashboard.html", campaign=campaign, overview=monitoring.overview(campaign)))
     # plotly.js injects its own <style> element (layout of the chart layers, hover labels); without it the
     # charts' SVG layers spill over the tables. Inline styles are allowed on this page only; scripts stay 'self'.
-    resp.headers["Content-Security-Policy"] = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    resp.headers["Content-Security-Policy"] = CHART_CSP
     return resp
 
 
@@ -44,8 +44,13 @@ def unit(code: str, unit_code: str):
     if not cells:
         abort(404)
     return render_template(
-        "admin/unit.html", campaign=campaign, unit_name=cells[0].unit_name, unit_code=unit_code, cells=cells,
-        scores=monitoring.live_scores(campaign, unit_code), people=monitoring.non_respondents(campaign, unit_code),
+        "admin/unit.html",
+        campaign=campaign,
+        unit_name=cells[0].unit_name,
+        unit_code=unit_code,
+        cells=cells,
+        scores=monitoring.live_scores(campaign, unit_code),
+        people=monitoring.non_respondents(campaign, unit_code),
     )
 
 
@@ -104,3 +109,18 @@ def sample_label(status: str) -> str:
 @bp.app_template_global()
 def is_admin() -> bool:
     return current_user.is_authenticated and current_user.role == "admin"
+
+
+@bp.get("/c/<code>/delivery")
+@roles("admin", "monitor")
+def delivery_page(code: str):
+    """Messages by status, and every failure or bounce with its reason and another channel to try."""
+    from ..services.delivery_status import delivery_failures, status_counts
+
+    campaign = _campaign(code)
+    return render_template(
+        "admin/delivery.html",
+        campaign=campaign,
+        counts=sorted(status_counts(campaign=campaign).items()),
+        failures=delivery_failures(campaign),
+    )

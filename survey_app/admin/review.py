@@ -20,8 +20,11 @@ def review(code: str):
     except NotFound:
         abort(404)
     return render_template(
-        "admin/review.html", campaign=campaign, overview=monitoring.overview(campaign),
-        cells=monitoring.cells(campaign), flagged=validation.review_list(campaign),
+        "admin/review.html",
+        campaign=campaign,
+        overview=monitoring.overview(campaign),
+        cells=monitoring.cells(campaign),
+        flagged=validation.review_list(campaign),
         unit_flags=validation.unit_flags(campaign),
     )
 

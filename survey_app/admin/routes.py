@@ -21,7 +21,10 @@ def login():
         try:
             user = users.authenticate(request.form.get("email", ""), request.form.get("password", ""))
         except users.Locked:
-            flash("Tài khoản tạm khoá do đăng nhập sai nhiều lần. Thử lại sau 15 phút hoặc nhờ quản trị viên đặt lại mật khẩu.")
+            flash(
+                "Tài khoản tạm khoá do đăng nhập sai nhiều lần. "
+                "Thử lại sau 15 phút hoặc nhờ quản trị viên đặt lại mật khẩu."
+            )
             return render_template("admin/login.html"), 423
         if user:
             login_user(user)
@@ -45,7 +48,9 @@ def index():
     campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.created_at.desc())).all()
     if current_user.role == "unit":
         for c in campaigns:
-            if db.session.scalar(sa.select(Unit.id).where(Unit.campaign_id == c.id, Unit.code == current_user.unit_code)):
+            if db.session.scalar(
+                sa.select(Unit.id).where(Unit.campaign_id == c.id, Unit.code == current_user.unit_code)
+            ):
                 return redirect(url_for(".unit", code=c.code, unit_code=current_user.unit_code))
         return render_template("admin/index.html", campaigns=[])
     return render_template("admin/index.html", campaigns=campaigns)

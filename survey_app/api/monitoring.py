@@ -47,9 +47,13 @@ def progress(code: str):
     else:
         own = [c for c in cells if c.invited]
         invited, submitted = sum(c.invited for c in own), sum(c.submitted for c in own)
-        body["overview"] = {"invited": invited, "opened": sum(c.opened for c in own),
-                            "started": sum(c.started for c in own), "submitted": submitted,
-                            "rate": round(100 * submitted / invited, 2) if invited else 0.0}
+        body["overview"] = {
+            "invited": invited,
+            "opened": sum(c.opened for c in own),
+            "started": sum(c.started for c in own),
+            "submitted": submitted,
+            "rate": round(100 * submitted / invited, 2) if invited else 0.0,
+        }
     return jsonify(body)
 
 
@@ -66,15 +70,30 @@ def scores(code: str):
         campaign=_campaign_json(campaign),
         anonymity_k=pack.anonymity_k,
         unit_types=[
-            {"code": t.code, "name": t.name, "survey_points": float(t.survey_points),
-             "areas": [{"code": a.code, "name": a.name} for a in t.areas
-                       if any(q.area == a.code and q.unit_type == t.code for q in pack.questions)]}
+            {
+                "code": t.code,
+                "name": t.name,
+                "survey_points": float(t.survey_points),
+                "areas": [
+                    {"code": a.code, "name": a.name}
+                    for a in t.areas
+                    if any(q.area == a.code and q.unit_type == t.code for q in pack.questions)
+                ],
+            }
             for t in pack.unit_types
         ],
         units=[
-            {"unit_code": r.unit_code, "unit_name": r.unit_name, "unit_type": r.unit_type,
-             "total": float(r.total), "percent": float(r.percent), "rank": r.rank,
-             "areas": {a: float(v) for a, v in r.areas.items()}, "unanswered": r.unanswered, "groups": r.groups}
+            {
+                "unit_code": r.unit_code,
+                "unit_name": r.unit_name,
+                "unit_type": r.unit_type,
+                "total": float(r.total),
+                "percent": float(r.percent),
+                "rank": r.rank,
+                "areas": {a: float(v) for a, v in r.areas.items()},
+                "unanswered": r.unanswered,
+                "groups": r.groups,
+            }
             for r in rows
         ],
     )

@@ -32,18 +32,23 @@ def _call(action):
     except NotFound:
         return None, _error(404, "unknown_token", "no questionnaire for this link")
     except responding.Gone as exc:
-        return None, _error(410, exc.reason, "the campaign is closed" if exc.reason == "closed"
-                            else "this link was replaced by a newer one")
+        return None, _error(
+            410,
+            exc.reason,
+            "the campaign is closed" if exc.reason == "closed" else "this link was replaced by a newer one",
+        )
     except responding.NotOpen:
         return None, _error(403, "not_open", "the campaign has not opened yet")
     except responding.AlreadySubmitted:
         return None, _error(409, "already_submitted", "this questionnaire was already submitted")
     except responding.Incomplete as exc:
-        return None, _error(422, "incomplete", "some questions are not answered",
-                            missing=[asdict(p) for p in exc.problems])
+        return None, _error(
+            422, "incomplete", "some questions are not answered", missing=[asdict(p) for p in exc.problems]
+        )
     except responding.InvalidAnswers as exc:
-        return None, _error(422, "invalid_answers", "some answers are not valid",
-                            problems=[asdict(p) for p in exc.problems])
+        return None, _error(
+            422, "invalid_answers", "some answers are not valid", problems=[asdict(p) for p in exc.problems]
+        )
 
 
 def _body_answers():
@@ -57,8 +62,11 @@ def _body_answers():
 
 def questionnaire_json(q: responding.Questionnaire) -> dict:
     return {
-        "campaign": {"code": q.campaign.code, "title": q.campaign.title,
-                     "closes_at": aware(q.campaign.closes_at).isoformat()},
+        "campaign": {
+            "code": q.campaign.code,
+            "title": q.campaign.title,
+            "closes_at": aware(q.campaign.closes_at).isoformat(),
+        },
         "group": {"code": q.group.code, "name": q.group.name},
         "status": "submitted" if q.submitted else q.invitation.status,
         "anonymity_k": q.pack.anonymity_k,
@@ -71,8 +79,11 @@ def questionnaire_json(q: responding.Questionnaire) -> dict:
             {
                 "unit": {"code": s.unit.code, "name": s.unit.name},
                 "areas": [
-                    {"code": a.code, "name": a.name,
-                     "questions": [{"code": qq.code, "text": qq.text, "scale": qq.scale} for qq in qs]}
+                    {
+                        "code": a.code,
+                        "name": a.name,
+                        "questions": [{"code": qq.code, "text": qq.text, "scale": qq.scale} for qq in qs],
+                    }
                     for a, qs in s.areas
                 ],
             }

@@ -8,11 +8,19 @@ from . import bp
 
 
 def _err(description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
 
 
-TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 43},
-         "description": "The personal token from the invitation link /s/{token}."}
+TOKEN = {
+    "name": "token",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "maxLength": 43},
+    "description": "The personal token from the invitation link /s/{token}.",
+}
 ANSWERS = {
     "type": "object",
     "description": "Answers by target unit code, then question code: the chosen option code "
@@ -35,8 +43,12 @@ STAFF_ERRORS = {
 }
 PROBLEM = {
     "type": "object",
-    "properties": {"unit": {"type": "string"}, "question": {"type": "string"}, "reason": {"type": "string"},
-                   "text": {"type": "string"}},
+    "properties": {
+        "unit": {"type": "string"},
+        "question": {"type": "string"},
+        "reason": {"type": "string"},
+        "text": {"type": "string"},
+    },
 }
 
 SPEC = {
@@ -53,8 +65,10 @@ SPEC = {
                 "summary": "The questionnaire with the answers saved so far",
                 "parameters": [TOKEN],
                 "responses": {
-                    "200": {"description": "The questionnaire",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Questionnaire"}}}},
+                    "200": {
+                        "description": "The questionnaire",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Questionnaire"}}},
+                    },
                     **{k: v for k, v in COMMON.items() if k != "409"},
                 },
             }
@@ -67,11 +81,22 @@ SPEC = {
                 "security": [{"bearer": []}],
                 "parameters": [CODE],
                 "responses": {
-                    "200": {"description": "Progress", "content": {"application/json": {"schema": {
-                        "type": "object", "properties": {
-                            "campaign": {"type": "object"}, "overview": {"type": "object"},
-                            "cells": {"type": "array", "items": {"$ref": "#/components/schemas/Cell"}},
-                            "by_day": {"type": "array", "items": {"type": "array"}}}}}}},
+                    "200": {
+                        "description": "Progress",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "campaign": {"type": "object"},
+                                        "overview": {"type": "object"},
+                                        "cells": {"type": "array", "items": {"$ref": "#/components/schemas/Cell"}},
+                                        "by_day": {"type": "array", "items": {"type": "array"}},
+                                    },
+                                }
+                            }
+                        },
+                    },
                     **STAFF_ERRORS,
                 },
             }
@@ -84,11 +109,22 @@ SPEC = {
                 "security": [{"bearer": []}],
                 "parameters": [CODE],
                 "responses": {
-                    "200": {"description": "Scores", "content": {"application/json": {"schema": {
-                        "type": "object", "properties": {
-                            "campaign": {"type": "object"}, "anonymity_k": {"type": "integer"},
-                            "unit_types": {"type": "array", "items": {"type": "object"}},
-                            "units": {"type": "array", "items": {"$ref": "#/components/schemas/UnitScore"}}}}}}},
+                    "200": {
+                        "description": "Scores",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "campaign": {"type": "object"},
+                                        "anonymity_k": {"type": "integer"},
+                                        "unit_types": {"type": "array", "items": {"type": "object"}},
+                                        "units": {"type": "array", "items": {"$ref": "#/components/schemas/UnitScore"}},
+                                    },
+                                }
+                            }
+                        },
+                    },
                     **STAFF_ERRORS,
                 },
             }
@@ -97,14 +133,33 @@ SPEC = {
             "put": {
                 "summary": "Save some answers to the draft (partial; merged with earlier ones)",
                 "parameters": [TOKEN],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"answers": ANSWERS}, "required": ["answers"]}}}},
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"type": "object", "properties": {"answers": ANSWERS}, "required": ["answers"]}
+                        }
+                    },
+                },
                 "responses": {
-                    "200": {"description": "Saved", "content": {"application/json": {"schema": {
-                        "type": "object", "properties": {"saved": {"type": "boolean"},
-                                                         "progress": {"$ref": "#/components/schemas/Progress"}}}}}},
-                    "422": {"description": "Unknown unit, question or option; nothing saved",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Invalid"}}}},
+                    "200": {
+                        "description": "Saved",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "saved": {"type": "boolean"},
+                                        "progress": {"$ref": "#/components/schemas/Progress"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "422": {
+                        "description": "Unknown unit, question or option; nothing saved",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Invalid"}}},
+                    },
                     **COMMON,
                 },
             }
@@ -115,13 +170,23 @@ SPEC = {
                 "description": "Optionally carries the last answers. Exactly one of concurrent submits wins; "
                 "the others get 409.",
                 "parameters": [TOKEN],
-                "requestBody": {"required": False, "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"answers": ANSWERS}}}}},
+                "requestBody": {
+                    "required": False,
+                    "content": {"application/json": {"schema": {"type": "object", "properties": {"answers": ANSWERS}}}},
+                },
                 "responses": {
-                    "200": {"description": "Stored", "content": {"application/json": {"schema": {
-                        "type": "object", "properties": {"status": {"const": "submitted"}}}}}},
-                    "422": {"description": "Incomplete: every missing question is named; answers sent are kept",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Invalid"}}}},
+                    "200": {
+                        "description": "Stored",
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "object", "properties": {"status": {"const": "submitted"}}}
+                            }
+                        },
+                    },
+                    "422": {
+                        "description": "Incomplete: every missing question is named; answers sent are kept",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Invalid"}}},
+                    },
                     **COMMON,
                 },
             }
@@ -129,29 +194,72 @@ SPEC = {
     },
     "components": {
         "securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer",
-                       "description": "A staff token from `flask users token EMAIL` (or the signed-in session)."}
+            "bearer": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "A staff token from `flask users token EMAIL` (or the signed-in session).",
+            }
         },
         "schemas": {
-            "Error": {"type": "object", "required": ["error", "message"],
-                      "properties": {"error": {"type": "string"}, "message": {"type": "string"}}},
-            "Invalid": {"type": "object", "properties": {
-                "error": {"enum": ["incomplete", "invalid_answers"]}, "message": {"type": "string"},
-                "missing": {"type": "array", "items": PROBLEM}, "problems": {"type": "array", "items": PROBLEM}}},
-            "Cell": {"type": "object", "properties": {
-                "unit_code": {"type": "string"}, "unit_name": {"type": "string"}, "unit_type": {"type": "string"},
-                "group_code": {"type": "string"}, "group_name": {"type": "string"},
-                "invited": {"type": "integer"}, "opened": {"type": "integer"}, "started": {"type": "integer"},
-                "submitted": {"type": "integer"}, "valid": {"type": "integer"}, "minimum": {"type": "integer"},
-                "rate": {"type": "number"}, "status": {"enum": ["met", "at_risk", "not_met", "n/a"]}}},
-            "UnitScore": {"type": "object", "properties": {
-                "unit_code": {"type": "string"}, "unit_name": {"type": "string"}, "unit_type": {"type": "string"},
-                "total": {"type": "number"}, "percent": {"type": "number"}, "rank": {"type": "integer"},
-                "areas": {"type": "object", "additionalProperties": {"type": "number"}},
-                "unanswered": {"type": "integer"},
-                "groups": {"type": "array", "items": {"type": "object", "properties": {
-                    "groups": {"type": "array", "items": {"type": "string"}}, "responses": {"type": "integer"}}}}}},
-            "Progress": {"type": "object", "properties": {"answered": {"type": "integer"}, "total": {"type": "integer"}}},
+            "Error": {
+                "type": "object",
+                "required": ["error", "message"],
+                "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+            },
+            "Invalid": {
+                "type": "object",
+                "properties": {
+                    "error": {"enum": ["incomplete", "invalid_answers"]},
+                    "message": {"type": "string"},
+                    "missing": {"type": "array", "items": PROBLEM},
+                    "problems": {"type": "array", "items": PROBLEM},
+                },
+            },
+            "Cell": {
+                "type": "object",
+                "properties": {
+                    "unit_code": {"type": "string"},
+                    "unit_name": {"type": "string"},
+                    "unit_type": {"type": "string"},
+                    "group_code": {"type": "string"},
+                    "group_name": {"type": "string"},
+                    "invited": {"type": "integer"},
+                    "opened": {"type": "integer"},
+                    "started": {"type": "integer"},
+                    "submitted": {"type": "integer"},
+                    "valid": {"type": "integer"},
+                    "minimum": {"type": "integer"},
+                    "rate": {"type": "number"},
+                    "status": {"enum": ["met", "at_risk", "not_met", "n/a"]},
+                },
+            },
+            "UnitScore": {
+                "type": "object",
+                "properties": {
+                    "unit_code": {"type": "string"},
+                    "unit_name": {"type": "string"},
+                    "unit_type": {"type": "string"},
+                    "total": {"type": "number"},
+                    "percent": {"type": "number"},
+                    "rank": {"type": "integer"},
+                    "areas": {"type": "object", "additionalProperties": {"type": "number"}},
+                    "unanswered": {"type": "integer"},
+                    "groups": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "groups": {"type": "array", "items": {"type": "string"}},
+                                "responses": {"type": "integer"},
+                            },
+                        },
+                    },
+                },
+            },
+            "Progress": {
+                "type": "object",
+                "properties": {"answered": {"type": "integer"}, "total": {"type": "integer"}},
+            },
             "Questionnaire": {
                 "type": "object",
                 "properties": {
@@ -161,12 +269,15 @@ SPEC = {
                     "anonymity_k": {"type": "integer"},
                     "progress": {"$ref": "#/components/schemas/Progress"},
                     "scales": {"type": "object"},
-                    "sections": {"type": "array", "description": "One section per unit rated (several for a matrix questionnaire)",
-                                 "items": {"type": "object"}},
+                    "sections": {
+                        "type": "array",
+                        "description": "One section per unit rated (several for a matrix questionnaire)",
+                        "items": {"type": "object"},
+                    },
                     "answers": ANSWERS,
                 },
             },
-        }
+        },
     },
 }
 

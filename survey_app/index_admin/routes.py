@@ -23,7 +23,7 @@ from analysis.charts import index_figures
 from analysis.index_summary import area_stats, survey_summary, type_summary
 
 from ..auth import roles
-from ..security import CSP
+from ..security import CHART_CSP
 from ..services import appraisal, campaigns
 from ..services import index as index_service
 from ..services.errors import NotFound, ServiceError
@@ -37,11 +37,22 @@ KINDS = {
     "satisfaction": ("Điểm hài lòng của người dân", appraisal.parse_satisfaction, appraisal.import_satisfaction),
     "lastyear": ("Kết quả năm trước", index_service.parse_last_year, index_service.import_last_year),
 }
-LABELS = {"unit_code": "Mã đơn vị", "area": "Lĩnh vực", "criterion": "Tiêu chí", "appraised": "Điểm thẩm định",
-          "self_assessed": "Điểm tự đánh giá", "not_applicable": "Điểm không áp dụng", "percent": "Tỷ lệ hài lòng (%)",
-          "points": "Điểm hài lòng", "old_code": "Mã năm trước", "new_code": "Mã năm nay", "name": "Tên đơn vị",
-          "total": "Tổng điểm", "rank": "Xếp hạng", "band": "Nhóm"}
-CHART_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+LABELS = {
+    "unit_code": "Mã đơn vị",
+    "area": "Lĩnh vực",
+    "criterion": "Tiêu chí",
+    "appraised": "Điểm thẩm định",
+    "self_assessed": "Điểm tự đánh giá",
+    "not_applicable": "Điểm không áp dụng",
+    "percent": "Tỷ lệ hài lòng (%)",
+    "points": "Điểm hài lòng",
+    "old_code": "Mã năm trước",
+    "new_code": "Mã năm nay",
+    "name": "Tên đơn vị",
+    "total": "Tổng điểm",
+    "rank": "Xếp hạng",
+    "band": "Nhóm",
+}
 _UPLOAD = re.compile(r"^[A-Za-z0-9_-]{16,64}\.(csv|xlsx)$")
 
 
@@ -76,14 +87,23 @@ def overview(code: str):
     campaign = _campaign(code)
     result = index_service.compute_campaign_index(campaign)
     types = [t for t in result.types if result.of_type(t.code)]
-    summaries = {t.code: (type_summary(result, t.code), survey_summary(result, t.code), area_stats(result, t.code))
-                 for t in types}
+    summaries = {
+        t.code: (type_summary(result, t.code), survey_summary(result, t.code), area_stats(result, t.code))
+        for t in types
+    }
     _, _, area_names = index_service._names(campaign)
     figures = index_figures(result, index_service.detail_rows(campaign), area_names)
     charts = [(f.key, f.title, f.figure.to_json()) for f in figures]
-    page = render_template("index_admin/overview.html", campaign=campaign, result=result, types=types,
-                           summaries=summaries, charts=charts, kinds=KINDS,
-                           stats=campaign_statistics(campaign, result=result))
+    page = render_template(
+        "index_admin/overview.html",
+        campaign=campaign,
+        result=result,
+        types=types,
+        summaries=summaries,
+        charts=charts,
+        kinds=KINDS,
+        stats=campaign_statistics(campaign, result=result),
+    )
     resp = Response(page)
     # plotly.js adds <style> elements: allowed here, scripts still only from this site.
     resp.headers["Content-Security-Policy"] = CHART_CSP
@@ -112,8 +132,15 @@ def upload(code: str):
         return redirect(url_for(".overview", code=code))
     if parsed.issues:
         path.unlink(missing_ok=True)
-    return render_template("index_admin/preview.html", campaign=campaign, kind=kind, title=KINDS[kind][0],
-                           parsed=parsed, upload=name, labels=LABELS)
+    return render_template(
+        "index_admin/preview.html",
+        campaign=campaign,
+        kind=kind,
+        title=KINDS[kind][0],
+        parsed=parsed,
+        upload=name,
+        labels=LABELS,
+    )
 
 
 @bp.post("/c/<code>/import/confirm")

@@ -9,7 +9,20 @@ from .tally import AnswerTally, ProgressCounter, ResponseCount, SubmissionDay
 from .user import AuditEntry, User
 
 __all__ = [
-    "AuditEntry", "ResponseFlag", "SubmissionDay", "UnitFlag",
-    "Answer", "AnswerTally", "Campaign", "Invitation", "ProgressCounter", "Question", "Respondent",
-    "RespondentGroup", "Response", "ResponseCount", "Unit", "User",
+    "AuditEntry",
+    "ResponseFlag",
+    "SubmissionDay",
+    "UnitFlag",
+    "Answer",
+    "AnswerTally",
+    "Campaign",
+    "Invitation",
+    "ProgressCounter",
+    "Question",
+    "Respondent",
+    "RespondentGroup",
+    "Response",
+    "ResponseCount",
+    "Unit",
+    "User",
 ]

@@ -37,9 +37,7 @@ class Response(db.Model):
 class Answer(db.Model):
     """One chosen option for one question about one target unit."""
 
-    response_id: Mapped[str] = mapped_column(
-        sa.ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
-    )
+    response_id: Mapped[str] = mapped_column(sa.ForeignKey("response.id", ondelete="CASCADE"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), primary_key=True)
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id"), primary_key=True)
     option_code: Mapped[str] = mapped_column(sa.String(40))

@@ -37,9 +37,7 @@ class Invitation(db.Model):
     """A personal link. Only the token's hash is stored; the status never points at a response."""
 
     __table_args__ = (
-        sa.CheckConstraint(
-            "status IN ('issued', 'opened', 'started', 'submitted')", name="status"
-        ),
+        sa.CheckConstraint("status IN ('issued', 'opened', 'started', 'submitted')", name="status"),
         sa.CheckConstraint("(status = 'submitted') = (submitted_on IS NOT NULL)", name="submitted_dated"),
         sa.CheckConstraint("status <> 'submitted' OR draft IS NULL", name="no_draft_after_submit"),
         # One live link per respondent and campaign; revoked ones stay for the record.

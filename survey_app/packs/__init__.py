@@ -4,6 +4,16 @@ from .loader import LoadedPack, PackError, PackIssue, load_pack, load_pack_files
 from .model import Area, Group, Option, Pack, Question, Scale, UnitType
 
 __all__ = [
-    "Area", "Group", "LoadedPack", "Option", "Pack", "PackError", "PackIssue", "Question", "Scale",
-    "UnitType", "load_pack", "load_pack_files",
+    "Area",
+    "Group",
+    "LoadedPack",
+    "Option",
+    "Pack",
+    "PackError",
+    "PackIssue",
+    "Question",
+    "Scale",
+    "UnitType",
+    "load_pack",
+    "load_pack_files",
 ]

@@ -9,6 +9,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import jsonschema
@@ -182,8 +183,10 @@ class _Checker:
             if area is None:
                 self.err(f"satisfaction[{si}].area", f"unknown area {s['area']!r} for unit type {s['unit_type']!r}")
             elif _d(s["max_points"]) > _d(area["max_points"]):
-                self.err(f"satisfaction[{si}].max_points",
-                         f"{_fmt(s['max_points'])} is above the max_points {_fmt(area['max_points'])} of {s['area']!r}")
+                self.err(
+                    f"satisfaction[{si}].max_points",
+                    f"{_fmt(s['max_points'])} is above the max_points {_fmt(area['max_points'])} of {s['area']!r}",
+                )
         areas = {a["code"] for t in types.values() for a in t["areas"]}
         for i, key in enumerate(self.c.get("tie_break") or []):
             if key not in {"appraisal", "survey", "satisfaction"} | areas:
@@ -197,7 +200,7 @@ class _Checker:
 
     def _check_bands(self) -> None:
         mins = [_d(b["min_percent"]) for b in self.c["bands"]]
-        if any(a <= b for a, b in zip(mins, mins[1:])):
+        if any(a <= b for a, b in pairwise(mins)):
             self.err("bands", "bands must be listed with strictly descending min_percent")
         if mins[-1] != 0:
             self.err(f"bands[{len(mins) - 1}].min_percent", "the last band must start at 0")
@@ -249,7 +252,8 @@ class _Checker:
             points[q["unit_type"]] += _d(q["points"])
             area_points[(q["unit_type"], q["area"])] += _d(q["points"])
             raters = [
-                code for code, g in groups.items()
+                code
+                for code, g in groups.items()
                 if (g["unit_type"] if g["rates"] == "own" else g["rates"]["unit_type"]) == q["unit_type"]
             ]
             if "groups" not in q:

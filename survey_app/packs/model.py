@@ -226,8 +226,13 @@ class Pack:
             units=tuple(UnitRow(u["code"], u["name"], u["unit_type"]) for u in d.get("units", [])),
             content=d,
             satisfaction=tuple(
-                SatisfactionRule(s["unit_type"], s["area"], dec(s["max_points"]), s.get("rule", "linear"),
-                                 dec(s.get("floor_percent", 0)))
+                SatisfactionRule(
+                    s["unit_type"],
+                    s["area"],
+                    dec(s["max_points"]),
+                    s.get("rule", "linear"),
+                    dec(s.get("floor_percent", 0)),
+                )
                 for s in d.get("satisfaction", [])
             ),
             tie_break=tuple(d.get("tie_break", [])),

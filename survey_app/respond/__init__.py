@@ -5,7 +5,6 @@ from flask import Blueprint
 bp = Blueprint("respond", __name__)
 
 
-
 @bp.app_template_filter("vn_time")
 def vn_time(value):
     """'17:00 ngày 20/12/2024', Vietnam time."""

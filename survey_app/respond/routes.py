@@ -54,8 +54,7 @@ def questionnaire(token: str):
         return refusal
     if q.submitted:
         return _message("thanks", 200, q.campaign)
-    return render_template("respond/questionnaire.html", q=q, page=_page_index(q, request.args.get("p")),
-                           problems=[])
+    return render_template("respond/questionnaire.html", q=q, page=_page_index(q, request.args.get("p")), problems=[])
 
 
 @bp.post("/s/<token>")
@@ -89,5 +88,4 @@ def save(token: str):
     if refusal:
         return refusal
     page = _page_index(q, request.form.get("goto", request.form.get("p")))
-    return redirect(url_for(".questionnaire", token=token, p=page or None, _anchor="top" if page else None),
-                    code=303)
+    return redirect(url_for(".questionnaire", token=token, p=page or None, _anchor="top" if page else None), code=303)

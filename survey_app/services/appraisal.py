@@ -23,20 +23,45 @@ from .tabular import read_rows
 log = logging.getLogger(__name__)
 
 APPRAISAL_COLUMNS = {
-    "unit_code": "unit_code", "ma_don_vi": "unit_code", "code": "unit_code",
-    "area": "area", "ma_linh_vuc": "area", "linh_vuc": "area",
-    "criterion": "criterion", "tieu_chi": "criterion", "ma_tieu_chi": "criterion",
-    "self_assessed": "self_assessed", "diem_tu_danh_gia": "self_assessed",
-    "appraised": "appraised", "diem_tham_dinh": "appraised",
-    "not_applicable": "not_applicable", "diem_khong_ap_dung": "not_applicable",
+    "unit_code": "unit_code",
+    "ma_don_vi": "unit_code",
+    "code": "unit_code",
+    "area": "area",
+    "ma_linh_vuc": "area",
+    "linh_vuc": "area",
+    "criterion": "criterion",
+    "tieu_chi": "criterion",
+    "ma_tieu_chi": "criterion",
+    "self_assessed": "self_assessed",
+    "diem_tu_danh_gia": "self_assessed",
+    "appraised": "appraised",
+    "diem_tham_dinh": "appraised",
+    "not_applicable": "not_applicable",
+    "diem_khong_ap_dung": "not_applicable",
 }
 SATISFACTION_COLUMNS = {
-    "unit_code": "unit_code", "ma_don_vi": "unit_code", "code": "unit_code",
-    "points": "points", "diem": "points", "diem_hai_long": "points",
-    "percent": "percent", "ty_le": "percent", "ty_le_hai_long": "percent", "ty_le_hai_long_(%)": "percent",
+    "unit_code": "unit_code",
+    "ma_don_vi": "unit_code",
+    "code": "unit_code",
+    "points": "points",
+    "diem": "points",
+    "diem_hai_long": "points",
+    "percent": "percent",
+    "ty_le": "percent",
+    "ty_le_hai_long": "percent",
+    "ty_le_hai_long_(%)": "percent",
 }
-TEMPLATE_HEADER = ("Mã đơn vị", "Tên đơn vị", "Mã lĩnh vực", "Tên lĩnh vực", "Tiêu chí", "Điểm tối đa thẩm định",
-                   "Điểm tự đánh giá", "Điểm thẩm định", "Điểm không áp dụng")
+TEMPLATE_HEADER = (
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Mã lĩnh vực",
+    "Tên lĩnh vực",
+    "Tiêu chí",
+    "Điểm tối đa thẩm định",
+    "Điểm tự đánh giá",
+    "Điểm thẩm định",
+    "Điểm không áp dụng",
+)
 
 
 @dataclass
@@ -131,8 +156,14 @@ def parse_appraisal(campaign: Campaign, path: str | Path) -> ParsedImport:
             continue
         area = v.get("area", "")
         if area not in maxima[unit.unit_type]:
-            issues.append(RowIssue(n, "area", f"lĩnh vực '{area}' không thuộc loại đơn vị {unit.unit_type}; "
-                                              f"các mã hợp lệ: {', '.join(maxima[unit.unit_type])}"))
+            issues.append(
+                RowIssue(
+                    n,
+                    "area",
+                    f"lĩnh vực '{area}' không thuộc loại đơn vị {unit.unit_type}; "
+                    f"các mã hợp lệ: {', '.join(maxima[unit.unit_type])}",
+                )
+            )
             continue
         criterion = v.get("criterion", "")
         key = (unit.code, area, criterion)
@@ -147,15 +178,27 @@ def parse_appraisal(campaign: Campaign, path: str | Path) -> ParsedImport:
             if value is not None:
                 sums[(unit.code, area, col)] += value
         last_row[(unit.code, area)] = n
-        out.records.append(dict(unit_code=unit.code, unit_id=unit.id, area=area, criterion=criterion,
-                                appraised=appraised, self_assessed=self_assessed, not_applicable=na))
+        out.records.append(
+            dict(
+                unit_code=unit.code,
+                unit_id=unit.id,
+                area=area,
+                criterion=criterion,
+                appraised=appraised,
+                self_assessed=self_assessed,
+                not_applicable=na,
+            )
+        )
     for (code, area), n in last_row.items():
         top = maxima[units[code].unit_type][area]
         for col in ("appraised", "self_assessed"):
             got = sums.get((code, area, col))
             if got is not None and got > top:
-                out.issues.append(RowIssue(n, col, f"điểm lĩnh vực {area} của {code} là {_vn(got)}, vượt điểm "
-                                                   f"tối đa thẩm định {_vn(top)}"))
+                out.issues.append(
+                    RowIssue(
+                        n, col, f"điểm lĩnh vực {area} của {code} là {_vn(got)}, vượt điểm tối đa thẩm định {_vn(top)}"
+                    )
+                )
     _missing_units(units, {r.values.get("unit_code", "") for r in rows}, out.issues)
     out.issues.sort(key=lambda i: (i.row == 0, i.row))
     return out
@@ -167,8 +210,15 @@ def import_appraisal(campaign: Campaign, path: str | Path) -> str:
     parsed.check()
     db.session.execute(sa.delete(AppraisalPoint).where(AppraisalPoint.campaign_id == campaign.id))
     db.session.add_all(
-        AppraisalPoint(campaign_id=campaign.id, unit_id=r["unit_id"], area=r["area"], criterion=r["criterion"],
-                       appraised=r["appraised"], self_assessed=r["self_assessed"], not_applicable=r["not_applicable"])
+        AppraisalPoint(
+            campaign_id=campaign.id,
+            unit_id=r["unit_id"],
+            area=r["area"],
+            criterion=r["criterion"],
+            appraised=r["appraised"],
+            self_assessed=r["self_assessed"],
+            not_applicable=r["not_applicable"],
+        )
         for r in parsed.records
     )
     db.session.commit()
@@ -196,8 +246,9 @@ def parse_satisfaction(campaign: Campaign, path: str | Path) -> ParsedImport:
         seen[unit.code] = n
         rule = pack.satisfaction_for(unit.unit_type)
         if rule is None:
-            out.issues.append(RowIssue(n, "unit_code", f"bộ câu hỏi không quy định điểm hài lòng cho loại đơn vị "
-                                                        f"{unit.unit_type}"))
+            out.issues.append(
+                RowIssue(n, "unit_code", f"bộ câu hỏi không quy định điểm hài lòng cho loại đơn vị {unit.unit_type}")
+            )
             continue
         points = _num(n, "points", v.get("points", ""), out.issues, False)
         percent = _num(n, "percent", v.get("percent", ""), out.issues, False)
@@ -223,8 +274,10 @@ def import_satisfaction(campaign: Campaign, path: str | Path) -> str:
     parsed = parse_satisfaction(campaign, path)
     parsed.check()
     db.session.execute(sa.delete(SatisfactionScore).where(SatisfactionScore.campaign_id == campaign.id))
-    db.session.add_all(SatisfactionScore(campaign_id=campaign.id, unit_id=r["unit_id"], percent=r["percent"],
-                                         points=r["points"]) for r in parsed.records)
+    db.session.add_all(
+        SatisfactionScore(campaign_id=campaign.id, unit_id=r["unit_id"], percent=r["percent"], points=r["points"])
+        for r in parsed.records
+    )
     db.session.commit()
     log.info("satisfaction import into %s: %d units", campaign.code, len(parsed.records))
     return f"điểm hài lòng của {len(parsed.records)} đơn vị đã nhập"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -40,7 +40,7 @@ def create_campaign(
     for warning in loaded.warnings:
         log.warning("pack warning: %s", warning)
     # Stored as UTC: SQLite drops the offset, and `aware` reads a naive value back as UTC.
-    opens_at, closes_at = aware(opens_at).astimezone(timezone.utc), aware(closes_at).astimezone(timezone.utc)
+    opens_at, closes_at = aware(opens_at).astimezone(UTC), aware(closes_at).astimezone(UTC)
     if closes_at <= opens_at:
         raise ServiceError("the closing time must be after the opening time")
     if db.session.scalar(sa.select(Campaign.id).where(Campaign.code == code)):
@@ -62,14 +62,21 @@ def create_campaign(
     db.session.flush()
     db.session.add_all(
         RespondentGroup(
-            campaign_id=campaign.id, code=g.code, name=g.name, unit_type=g.unit_type,
+            campaign_id=campaign.id,
+            code=g.code,
+            name=g.name,
+            unit_type=g.unit_type,
             rates_unit_type=g.rates_unit_type,
         )
         for g in pack.groups
     )
     db.session.add_all(
         Question(
-            campaign_id=campaign.id, code=q.code, position=i, unit_type=q.unit_type, area=q.area,
+            campaign_id=campaign.id,
+            code=q.code,
+            position=i,
+            unit_type=q.unit_type,
+            area=q.area,
             points=q.points,
         )
         for i, q in enumerate(pack.questions)
@@ -112,42 +119,3 @@ def accepting_answers(campaign: Campaign, at: datetime | None = None) -> str | N
     if campaign.status != "open" or at < aware(campaign.opens_at):
         return "not_open"
     return None
-
-
-def status_lines(campaign: Campaign) -> list[str]:
-    """The funnel per unit type and the unit × group cells under the pack's minimum sample."""
-    from ..models import ProgressCounter, ResponseCount
-
-    pack = campaign.pack
-    rows = db.session.execute(
-        sa.select(Unit.unit_type, sa.func.sum(ProgressCounter.invited), sa.func.sum(ProgressCounter.opened),
-                  sa.func.sum(ProgressCounter.started), sa.func.sum(ProgressCounter.submitted))
-        .join(Unit, Unit.id == ProgressCounter.unit_id)
-        .where(ProgressCounter.campaign_id == campaign.id)
-        .group_by(Unit.unit_type)
-    ).all()
-    lines = []
-    for utype, invited, opened, started, submitted in sorted(rows):
-        rate = 100 * submitted / invited if invited else 0
-        name = pack.unit_type_by_code[utype].name if utype in pack.unit_type_by_code else utype
-        lines.append(f"{name}: invited {invited}, opened {opened}, started {started}, "
-                     f"submitted {submitted} ({rate:.1f}%)")
-    counts = {
-        (u, g): n
-        for u, g, n in db.session.execute(
-            sa.select(ResponseCount.unit_id, ResponseCount.group_id, ResponseCount.responses)
-            .where(ResponseCount.campaign_id == campaign.id)
-        )
-    }
-    units = db.session.scalars(sa.select(Unit).where(Unit.campaign_id == campaign.id).order_by(Unit.code)).all()
-    groups = db.session.scalars(sa.select(RespondentGroup).where(RespondentGroup.campaign_id == campaign.id)).all()
-    below = []
-    for unit in units:
-        for g in groups:
-            spec = pack.group_by_code[g.code]
-            if spec.target_type() == unit.unit_type:
-                n = counts.get((unit.id, g.id), 0)
-                if n < spec.min_responses:
-                    below.append(f"  {unit.code} × {g.code}: {n} of {spec.min_responses} valid responses")
-    lines.append(f"unit × group cells below the minimum sample: {len(below)}")
-    return lines + below

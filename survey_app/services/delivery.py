@@ -83,8 +83,11 @@ def _require(channel: str) -> None:
     if channel not in CHANNELS:
         raise ServiceError(f"unknown channel {channel!r}; expected one of {', '.join(CHANNELS)}")
     if channel not in configured_channels():
-        needs = {"email": "MAIL_FROM and SMTP_*", "zalo": "ZALO_APP_ID, ZALO_SECRET_KEY and ZALO_REFRESH_TOKEN",
-                 "telegram": "TELEGRAM_BOT_TOKEN and TELEGRAM_BOT_USERNAME"}[channel]
+        needs = {
+            "email": "MAIL_FROM and SMTP_*",
+            "zalo": "ZALO_APP_ID, ZALO_SECRET_KEY and ZALO_REFRESH_TOKEN",
+            "telegram": "TELEGRAM_BOT_TOKEN and TELEGRAM_BOT_USERNAME",
+        }[channel]
         raise ServiceError(f"channel {channel} is not configured: set {needs}")
 
 
@@ -122,14 +125,16 @@ def _targets(campaign: Campaign, unit: str | None, group: str | None, respondent
         query = query.join(Unit, Unit.id == Respondent.unit_id).where(Unit.code == unit)
     if group:
         query = query.join(RespondentGroup, RespondentGroup.id == Respondent.group_id).where(
-            RespondentGroup.code == group)
+            RespondentGroup.code == group
+        )
     if respondent_ids is not None:
         query = query.where(Invitation.respondent_id.in_(list(respondent_ids)))
     return list(db.session.scalars(query).unique())
 
 
-def queue_invitations(campaign: Campaign, channel: str, unit_code: str | None = None,
-                      group_code: str | None = None) -> QueueReport:
+def queue_invitations(
+    campaign: Campaign, channel: str, unit_code: str | None = None, group_code: str | None = None
+) -> QueueReport:
     """Queue the first message with the personal link to everyone who has not submitted."""
     _require(channel)
     plans = []
@@ -138,8 +143,13 @@ def queue_invitations(campaign: Campaign, channel: str, unit_code: str | None = 
     return _queue(campaign, plans, explicit=True)
 
 
-def queue_reminders(campaign: Campaign, respondent_ids=None, channel: str | None = None,
-                    min_days: int | None = None, max_reminders: int | None = None) -> QueueReport:
+def queue_reminders(
+    campaign: Campaign,
+    respondent_ids=None,
+    channel: str | None = None,
+    min_days: int | None = None,
+    max_reminders: int | None = None,
+) -> QueueReport:
     """Remind those who have not submitted: at most `max_reminders` (default: the pack's), and not
     within `min_days` days (default REMINDER_MIN_DAYS) of the last message, so a second run is a no-op."""
     if channel:
@@ -201,21 +211,35 @@ def _queue(campaign: Campaign, plans: list, explicit: bool) -> QueueReport:
                     report.skipped.append(Skip(person.id, person.full_name, channel, SKIP_REASONS[why]))
                 continue
             reachable += 1
-            rows.append({
-                "campaign_id": campaign.id, "invitation_id": inv.id, "respondent_id": person.id,
-                "channel": channel, "kind": kind, "idempotency_key": f"inv:{inv.id}:{kind}:{channel}",
-                "address": address, "content": templates.content(channel, kind, values), "status": "pending",
-                "attempts": 0, "next_attempt_at": at, "created_at": at,
-                "provider_id": make_msgid(domain=domain) if channel == "email" else None,
-            })
+            rows.append(
+                {
+                    "campaign_id": campaign.id,
+                    "invitation_id": inv.id,
+                    "respondent_id": person.id,
+                    "channel": channel,
+                    "kind": kind,
+                    "idempotency_key": f"inv:{inv.id}:{kind}:{channel}",
+                    "address": address,
+                    "content": templates.content(channel, kind, values),
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": at,
+                    "created_at": at,
+                    "provider_id": make_msgid(domain=domain) if channel == "email" else None,
+                }
+            )
         if not explicit and not reachable:
             report.skipped.append(Skip(person.id, person.full_name, "*", SKIP_REASONS["no_channel"]))
     existing = set()
     keys = [r["idempotency_key"] for r in rows]
     for start in range(0, len(keys), 5000):
-        existing |= set(db.session.scalars(
-            sa.select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.in_(keys[start:start + 5000]))
-        ))
+        existing |= set(
+            db.session.scalars(
+                sa.select(OutboxMessage.idempotency_key).where(
+                    OutboxMessage.idempotency_key.in_(keys[start : start + 5000])
+                )
+            )
+        )
     fresh = [r for r in rows if r["idempotency_key"] not in existing]
     if fresh:
         insert = insert_for(db.session)
@@ -225,7 +249,7 @@ def _queue(campaign: Campaign, plans: list, explicit: bool) -> QueueReport:
     fresh_keys = [r["idempotency_key"] for r in fresh]
     for start in range(0, len(fresh_keys), 5000):
         report.message_ids += db.session.scalars(
-            sa.select(OutboxMessage.id).where(OutboxMessage.idempotency_key.in_(fresh_keys[start:start + 5000]))
+            sa.select(OutboxMessage.id).where(OutboxMessage.idempotency_key.in_(fresh_keys[start : start + 5000]))
         ).all()
     db.session.rollback()
     log.info("campaign %s: %s", campaign.code, report)

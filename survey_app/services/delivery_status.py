@@ -65,8 +65,18 @@ def delivery_failures(campaign: Campaign) -> list[Failure]:
         .order_by(M.id.desc())
     ).all()
     return [
-        Failure(m.id, m.respondent_id, name, unit, m.channel, m.kind, m.status, m.last_error or "",
-                m.sent_at or m.next_attempt_at, OTHER_CHANNEL[m.channel])
+        Failure(
+            m.id,
+            m.respondent_id,
+            name,
+            unit,
+            m.channel,
+            m.kind,
+            m.status,
+            m.last_error or "",
+            m.sent_at or m.next_attempt_at,
+            OTHER_CHANNEL[m.channel],
+        )
         for m, name, unit in rows
     ]
 
@@ -81,7 +91,7 @@ def status_counts(message_ids: list[int] | None = None, campaign: Campaign | Non
         counts.update(dict(db.session.execute(query).all()))
     else:
         for start in range(0, len(message_ids), 5000):
-            counts.update(dict(db.session.execute(query.where(M.id.in_(message_ids[start:start + 5000]))).all()))
+            counts.update(dict(db.session.execute(query.where(M.id.in_(message_ids[start : start + 5000]))).all()))
     db.session.rollback()
     return counts
 

@@ -23,14 +23,36 @@ from .users import create_user
 
 PACK = ROOT / "questionnaires" / "son-la-2024"
 ADMIN_EMAIL = "admin@mo-phong.example"
-ADMIN_PASSWORD = "mo-phong-2024"  # demo only: printed by `make run`
+ADMIN_PASSWORD = "mo-phong-2024"  # noqa: S105 (the simulated demo only; printed by `make run`)
 # Respondents per unit by group, in the proportions of a typical Sơn La survey (simulated).
 GROUP_SHARE = {"SO-LD": 4, "SO-LDP": 10, "SO-CC": 26, "H-HDND": 12, "H-TTUB": 4, "H-PB": 22, "H-XA": 26}
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Lò", "Cầm", "Quàng", "Lường", "Hà"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Ngọc", "Hữu", "Thanh"]
 PREFIXES = ["091", "094", "096", "097", "098", "090", "093", "088", "086", "032", "033", "035", "038"]
-GIVEN = ["An", "Bình", "Chiến", "Dũng", "Hà", "Hạnh", "Hùng", "Hương", "Lan", "Linh", "Mai", "Nam", "Phương",
-         "Quân", "Sơn", "Thảo", "Trang", "Tuấn", "Uyên", "Việt", "Xuân", "Yến"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Chiến",
+    "Dũng",
+    "Hà",
+    "Hạnh",
+    "Hùng",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nam",
+    "Phương",
+    "Quân",
+    "Sơn",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Uyên",
+    "Việt",
+    "Xuân",
+    "Yến",
+]
 
 
 def load_demo(respondents: int = 1574, answered: float = 0.6, seed: int = 2024) -> list[str]:
@@ -46,8 +68,10 @@ def load_demo(respondents: int = 1574, answered: float = 0.6, seed: int = 2024) 
         create_user(ADMIN_EMAIL, ADMIN_PASSWORD)
     lines += [f"admin: {ADMIN_EMAIL} / {ADMIN_PASSWORD}  (demo account; /admin/)", "respondent links:"]
     waiting = db.session.scalars(
-        sa.select(Invitation).where(Invitation.campaign_id == campaign.id, Invitation.revoked_at.is_(None),
-                                    Invitation.status != "submitted").order_by(Invitation.id).limit(3)
+        sa.select(Invitation)
+        .where(Invitation.campaign_id == campaign.id, Invitation.revoked_at.is_(None), Invitation.status != "submitted")
+        .order_by(Invitation.id)
+        .limit(3)
     ).all()
     lines += [f"  {invitations.link_for(i)}" for i in waiting]
     return lines
@@ -56,7 +80,10 @@ def load_demo(respondents: int = 1574, answered: float = 0.6, seed: int = 2024) 
 def _create(n: int, answered: float, rng: random.Random) -> Campaign:
     start = now()
     campaign = campaigns.create_campaign(
-        PACK, "2024", start - timedelta(days=7), start + timedelta(days=21),
+        PACK,
+        "2024",
+        start - timedelta(days=7),
+        start + timedelta(days=21),
         title="[MÔ PHỎNG] Điều tra xã hội học xác định Chỉ số CCHC năm 2024 – tỉnh Sơn La",
     )
     campaigns.open_campaign(campaign.code)
@@ -73,9 +100,7 @@ def _create(n: int, answered: float, rng: random.Random) -> Campaign:
             continue
         token = invitations.derive_token(campaign.id, inv.nonce)
         q = responding.open_questionnaire(token)
-        answers = {
-            s.unit.code: {qq.code: _option(rng, quality[s.unit.code]) for qq in s.questions} for s in q.sections
-        }
+        answers = {s.unit.code: {qq.code: _option(rng, quality[s.unit.code]) for qq in s.questions} for s in q.sections}
         if roll < answered:
             responding.submit(token, answers)
         else:  # started, half done
@@ -97,8 +122,16 @@ def _write_roster(path: Path, campaign: Campaign, n: int, rng: random.Random) ->
             for _ in range(count):
                 i += 1
                 name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-                w.writerow([unit.code, group.code, name, group.name, f"can-bo-{i:05d}@mo-phong.example",
-                            f"{rng.choice(PREFIXES)}{i:07d}"])
+                w.writerow(
+                    [
+                        unit.code,
+                        group.code,
+                        name,
+                        group.name,
+                        f"can-bo-{i:05d}@mo-phong.example",
+                        f"{rng.choice(PREFIXES)}{i:07d}",
+                    ]
+                )
 
 
 def _option(rng: random.Random, quality: float) -> str:

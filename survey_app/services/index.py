@@ -42,12 +42,22 @@ from .tabular import read_rows
 
 log = logging.getLogger(__name__)
 LAST_YEAR_COLUMNS = {
-    "code": "code", "unit_code": "code", "ma_don_vi": "code", "ma_nam_truoc": "code",
-    "new_code": "new_code", "ma_nam_nay": "new_code",
-    "name": "name", "ten_don_vi": "name",
-    "total": "total", "tong_diem": "total",
-    "rank": "rank", "xep_hang": "rank",
-    "group": "band", "band": "band", "nhom": "band", "xep_loai": "band",
+    "code": "code",
+    "unit_code": "code",
+    "ma_don_vi": "code",
+    "ma_nam_truoc": "code",
+    "new_code": "new_code",
+    "ma_nam_nay": "new_code",
+    "name": "name",
+    "ten_don_vi": "name",
+    "total": "total",
+    "tong_diem": "total",
+    "rank": "rank",
+    "xep_hang": "rank",
+    "group": "band",
+    "band": "band",
+    "nhom": "band",
+    "xep_loai": "band",
 }
 
 
@@ -68,8 +78,13 @@ class IndexData:
 
 def index_rules(campaign: Campaign) -> IndexRules:
     pack = campaign.pack
-    return IndexRules(pack.rounding_digits, pack.rounding_mode, pack.rounding_stage,
-                      tuple(BandRule(b.code, b.name, b.min_percent) for b in pack.bands), pack.tie_break)
+    return IndexRules(
+        pack.rounding_digits,
+        pack.rounding_mode,
+        pack.rounding_stage,
+        tuple(BandRule(b.code, b.name, b.min_percent) for b in pack.bands),
+        pack.tie_break,
+    )
 
 
 def index_data(campaign: Campaign) -> IndexData:
@@ -96,10 +111,15 @@ def index_data(campaign: Campaign) -> IndexData:
     last = db.session.scalars(sa.select(LastYearResult).where(LastYearResult.campaign_id == campaign.id)).all()
     return IndexData(
         units=[dict(unit=u.code, name=u.name, unit_type=u.unit_type) for u in units],
-        unit_types=[dict(unit_type=t.code, name=t.name, total_points=t.total_points, survey_points=t.survey_points)
-                    for t in pack.unit_types],
-        areas=[dict(unit_type=t.code, area=a.code, name=a.name, max_points=a.max_points)
-               for t in pack.unit_types for a in t.areas],
+        unit_types=[
+            dict(unit_type=t.code, name=t.name, total_points=t.total_points, survey_points=t.survey_points)
+            for t in pack.unit_types
+        ],
+        areas=[
+            dict(unit_type=t.code, area=a.code, name=a.name, max_points=a.max_points)
+            for t in pack.unit_types
+            for a in t.areas
+        ],
         points=points,
         last_year=[dict(unit=r.old_code, total=r.total, rank=r.rank, band=r.band) for r in last if r.new_code],
         code_map={r.old_code: r.new_code for r in last if r.new_code},
@@ -111,8 +131,7 @@ def index_data(campaign: Campaign) -> IndexData:
 
 def compute_campaign_index(campaign: Campaign) -> IndexResult:
     d = index_data(campaign)
-    return compute_index(d.units, d.unit_types, d.areas, d.points, d.rules, d.last_year, d.code_map,
-                         d.not_applicable)
+    return compute_index(d.units, d.unit_types, d.areas, d.points, d.rules, d.last_year, d.code_map, d.not_applicable)
 
 
 def question_table(campaign: Campaign) -> list[dict]:
@@ -177,9 +196,14 @@ def parse_last_year(campaign: Campaign, path: str | Path) -> ParsedImport:
         if new == "-":
             new = None
         elif new not in units:
-            out.issues.append(RowIssue(n, "new_code" if v.get("new_code") else "code",
-                                       f"không có đơn vị mã '{new}' năm nay; ghi mã năm nay vào cột 'Mã năm nay', "
-                                       "hoặc '-' nếu đơn vị không còn"))
+            out.issues.append(
+                RowIssue(
+                    n,
+                    "new_code" if v.get("new_code") else "code",
+                    f"không có đơn vị mã '{new}' năm nay; ghi mã năm nay vào cột 'Mã năm nay', "
+                    "hoặc '-' nếu đơn vị không còn",
+                )
+            )
             continue
         try:
             total = number(v.get("total", ""))
@@ -193,8 +217,16 @@ def parse_last_year(campaign: Campaign, path: str | Path) -> ParsedImport:
         if total < 0 or total > 100:
             out.issues.append(RowIssue(n, "total", f"tổng điểm {total} ngoài khoảng 0–100"))
             continue
-        out.records.append(dict(old_code=code, new_code=new, name=v.get("name") or code, total=total,
-                                rank=int(rank) if rank else None, band=v.get("band") or None))
+        out.records.append(
+            dict(
+                old_code=code,
+                new_code=new,
+                name=v.get("name") or code,
+                total=total,
+                rank=int(rank) if rank else None,
+                band=v.get("band") or None,
+            )
+        )
     return out
 
 
@@ -223,26 +255,38 @@ def export_workbook(campaign: Campaign, target: str | Path | IO[bytes]) -> Index
     unit_names, group_names, area_names = _names(campaign)
     sheets = index_sheets(result, pack.year)
     sheets.append(detail_sheet(detail_rows(campaign), unit_names, group_names, area_names))
-    sheets.append(info_sheet([
-        ("Đợt khảo sát", f"{campaign.code}: {campaign.title}"),
-        ("Bộ câu hỏi", pack.code), ("Mã băm SHA-256 của bộ câu hỏi", campaign.pack_sha256),
-        ("Làm tròn", f"{pack.rounding_digits} chữ số thập phân, {pack.rounding_mode}, ở mức {pack.rounding_stage}"),
-        ("Tiêu chí phụ khi bằng điểm", ", ".join(pack.tie_break) or "không (bằng điểm thì đồng hạng)"),
-        ("Ngưỡng ẩn danh (k)", pack.anonymity_k),
-        ("Thiếu số liệu", "; ".join(result.missing) or "không"),
-        ("Thời điểm lập", format_vn(now())),
-    ]))
+    sheets.append(
+        info_sheet(
+            [
+                ("Đợt khảo sát", f"{campaign.code}: {campaign.title}"),
+                ("Bộ câu hỏi", pack.code),
+                ("Mã băm SHA-256 của bộ câu hỏi", campaign.pack_sha256),
+                (
+                    "Làm tròn",
+                    f"{pack.rounding_digits} chữ số thập phân, {pack.rounding_mode}, ở mức {pack.rounding_stage}",
+                ),
+                ("Tiêu chí phụ khi bằng điểm", ", ".join(pack.tie_break) or "không (bằng điểm thì đồng hạng)"),
+                ("Ngưỡng ẩn danh (k)", pack.anonymity_k),
+                ("Thiếu số liệu", "; ".join(result.missing) or "không"),
+                ("Thời điểm lập", format_vn(now())),
+            ]
+        )
+    )
     write_workbook(sheets, target)
     return result
 
 
 def survey_counts(campaign: Campaign) -> tuple[int, int, int]:
     """Questionnaires issued (live links), returned (submitted) and valid."""
-    issued = db.session.scalar(sa.select(sa.func.count(Invitation.id)).where(
-        Invitation.campaign_id == campaign.id, Invitation.revoked_at.is_(None)))
+    issued = db.session.scalar(
+        sa.select(sa.func.count(Invitation.id)).where(
+            Invitation.campaign_id == campaign.id, Invitation.revoked_at.is_(None)
+        )
+    )
     returned = db.session.scalar(sa.select(sa.func.count(Response.id)).where(Response.campaign_id == campaign.id))
-    valid = db.session.scalar(sa.select(sa.func.count(Response.id)).where(
-        Response.campaign_id == campaign.id, Response.status == "valid"))
+    valid = db.session.scalar(
+        sa.select(sa.func.count(Response.id)).where(Response.campaign_id == campaign.id, Response.status == "valid")
+    )
     return issued or 0, returned or 0, valid or 0
 
 
@@ -257,7 +301,14 @@ def charts_html(campaign: Campaign) -> str:
 
 def write_report_draft(campaign: Campaign, target: str | Path | IO[bytes]) -> IndexResult:
     result = compute_campaign_index(campaign)
-    write_report(ReportInput(result, campaign.pack.year,
-                             f"Báo cáo kết quả xác định Chỉ số cải cách hành chính năm {campaign.pack.year} (dự thảo)",
-                             survey_counts(campaign), campaign.title.startswith("[MÔ PHỎNG]")), target)
+    write_report(
+        ReportInput(
+            result,
+            campaign.pack.year,
+            f"Báo cáo kết quả xác định Chỉ số cải cách hành chính năm {campaign.pack.year} (dự thảo)",
+            survey_counts(campaign),
+            campaign.title.startswith("[MÔ PHỎNG]"),
+        ),
+        target,
+    )
     return result

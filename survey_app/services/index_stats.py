@@ -33,8 +33,9 @@ class CampaignStatistics:
     inflation: list[Inflation]
 
 
-def campaign_statistics(campaign: Campaign, n_resamples: int = 1000, seed: int = 2024,
-                        result: IndexResult | None = None) -> CampaignStatistics:
+def campaign_statistics(
+    campaign: Campaign, n_resamples: int = 1000, seed: int = 2024, result: IndexResult | None = None
+) -> CampaignStatistics:
     """Bootstrap intervals and rank ranges, alpha per area, group differences, correlation, inflation."""
     pack = campaign.pack
     units = dict(db.session.execute(sa.select(Unit.code, Unit.unit_type).where(Unit.campaign_id == campaign.id)).all())
@@ -43,9 +44,13 @@ def campaign_statistics(campaign: Campaign, n_resamples: int = 1000, seed: int =
     boot = None
     if answers:
         boot = bootstrap_survey_scores(
-            answers, questions, units, method=pack.scoring_method,
+            answers,
+            questions,
+            units,
+            method=pack.scoring_method,
             group_weights={g.code: g.weight for g in pack.groups if g.weight is not None},
-            n_resamples=n_resamples, seed=seed,
+            n_resamples=n_resamples,
+            seed=seed,
         )
     result = result or compute_campaign_index(campaign)
     rows = [dict(unit=u.unit, appraisal=u.appraisal, survey=u.survey) for u in result.units]
@@ -54,7 +59,9 @@ def campaign_statistics(campaign: Campaign, n_resamples: int = 1000, seed: int =
     except ValueError:
         correlation = None
     return CampaignStatistics(
-        boot, area_alphas(answers, questions, units) if answers else [],
+        boot,
+        area_alphas(answers, questions, units) if answers else [],
         group_differences(answers, units, min_responses=pack.anonymity_k) if answers else [],
-        correlation, self_assessment_gaps(index_data(campaign).self_assessment, top=5),
+        correlation,
+        self_assessment_gaps(index_data(campaign).self_assessment, top=5),
     )

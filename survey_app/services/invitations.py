@@ -162,8 +162,16 @@ def export_links(campaign: Campaign, out: str | Path) -> int:
         writer.writerow(["unit_code", "unit_name", "group_code", "full_name", "email", "phone", "status", "link"])
         for inv, person, unit, group in rows:
             writer.writerow(
-                [unit.code, unit.name, group.code, person.full_name, person.email or "", person.phone or "",
-                 inv.status, link_for(inv)]
+                [
+                    unit.code,
+                    unit.name,
+                    group.code,
+                    person.full_name,
+                    person.email or "",
+                    person.phone or "",
+                    inv.status,
+                    link_for(inv),
+                ]
             )
     audit.record("invitations.export_links", campaign.code, detail=f"{len(rows)} links")
     db.session.commit()

@@ -103,17 +103,31 @@ class Overview:
 def overview(campaign: Campaign) -> Overview:
     """Issued, opened, started, submitted, valid; response rate overall and per unit type; time left."""
     rows = db.session.execute(
-        sa.select(Unit.unit_type, sa.func.sum(ProgressCounter.invited), sa.func.sum(ProgressCounter.opened),
-                  sa.func.sum(ProgressCounter.started), sa.func.sum(ProgressCounter.submitted))
+        sa.select(
+            Unit.unit_type,
+            sa.func.sum(ProgressCounter.invited),
+            sa.func.sum(ProgressCounter.opened),
+            sa.func.sum(ProgressCounter.started),
+            sa.func.sum(ProgressCounter.submitted),
+        )
         .join(Unit, Unit.id == ProgressCounter.unit_id)
         .where(ProgressCounter.campaign_id == campaign.id)
         .group_by(Unit.unit_type)
     ).all()
-    by_type = {t: {"invited": int(i), "opened": int(o), "started": int(s), "submitted": int(n),
-                   "rate": round(100 * int(n) / int(i), 2) if i else 0.0} for t, i, o, s, n in rows}
+    by_type = {
+        t: {
+            "invited": int(i),
+            "opened": int(o),
+            "started": int(s),
+            "submitted": int(n),
+            "rate": round(100 * int(n) / int(i), 2) if i else 0.0,
+        }
+        for t, i, o, s, n in rows
+    }
     valid = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(SubmissionDay.submitted), 0)).where(
-            SubmissionDay.campaign_id == campaign.id)
+            SubmissionDay.campaign_id == campaign.id
+        )
     )
     total = {k: sum(v[k] for v in by_type.values()) for k in ("invited", "opened", "started", "submitted")}
     left = max(0, int((aware(campaign.closes_at) - now()).total_seconds())) if campaign.status != "closed" else 0
@@ -155,8 +169,19 @@ def live_scores(campaign: Campaign, unit_code: str | None = None) -> list[ScoreR
         unit = units[code]
         folded = fold_small_groups(per_group.get(code, {}), campaign.pack.anonymity_k)
         groups = [{"groups": list(cell.groups), "responses": cell.responses} for cell in folded]
-        rows.append(ScoreRow(code, unit.name, unit.unit_type, s.total, s.percent, 0,
-                             {a: v.points for a, v in s.areas.items()}, s.unanswered, groups))
+        rows.append(
+            ScoreRow(
+                code,
+                unit.name,
+                unit.unit_type,
+                s.total,
+                s.percent,
+                0,
+                {a: v.points for a, v in s.areas.items()},
+                s.unanswered,
+                groups,
+            )
+        )
     for utype in {r.unit_type for r in rows}:
         same = sorted((r for r in rows if r.unit_type == utype), key=lambda r: -r.total)
         for r in same:
@@ -188,16 +213,25 @@ def non_respondents(campaign: Campaign, unit_code: str) -> list[NonRespondent]:
     ).all()
     statuses = delivery_statuses(campaign, [r.id for r, _, _ in rows])
     people = [
-        NonRespondent(r.id, r.full_name, r.position, group, status,
-                      {ch: statuses.get(r.id, {}).get(ch, "") for ch in _channels_of(r)})
+        NonRespondent(
+            r.id,
+            r.full_name,
+            r.position,
+            group,
+            status,
+            {ch: statuses.get(r.id, {}).get(ch, "") for ch in _channels_of(r)},
+        )
         for r, group, status in rows
     ]
     return sorted(people, key=lambda p: sort_key(p.full_name))
 
 
 def _channels_of(respondent) -> list[str]:
-    pairs = (("email", respondent.email), ("zalo", respondent.phone or respondent.zalo_id),
-             ("telegram", respondent.telegram_username))
+    pairs = (
+        ("email", respondent.email),
+        ("zalo", respondent.phone or respondent.zalo_id),
+        ("telegram", respondent.telegram_username),
+    )
     return [ch for ch, address in pairs if address]
 
 
@@ -206,3 +240,24 @@ def delivery_statuses(campaign: Campaign, respondent_ids: list[int]) -> dict[int
     from .delivery_status import last_status_by_respondent
 
     return last_status_by_respondent(campaign, respondent_ids)
+
+
+def status_lines(campaign: Campaign) -> list[str]:
+    """`flask campaign status`: the funnel per unit type, issued / returned / valid, thin samples."""
+    pack, ov = campaign.pack, overview(campaign)
+    lines = []
+    for utype, v in sorted(ov.by_type.items()):
+        name = pack.unit_type_by_code[utype].name if utype in pack.unit_type_by_code else utype
+        lines.append(
+            f"{name}: invited {v['invited']}, opened {v['opened']}, started {v['started']}, "
+            f"submitted {v['submitted']} ({v['rate']:.1f}%)"
+        )
+    below = [
+        c
+        for c in sorted(cells(campaign), key=lambda c: (c.unit_code, c.group_code))
+        if c.status in ("at_risk", "not_met")
+    ]
+    lines.append(f"unit × group cells below the minimum sample: {len(below)}")
+    lines += [f"  {c.unit_code} × {c.group_code}: {c.valid} of {c.minimum} valid responses" for c in below]
+    lines.append(f"phát ra / thu về / hợp lệ: {ov.invited} / {ov.submitted} / {ov.valid}")
+    return lines

@@ -91,20 +91,37 @@ def claim(limit: int | None = None, channels: tuple[str, ...] | None = None) -> 
         sa.update(M)
         .where(M.id.in_(pick.scalar_subquery()))
         .values(status="sending", lease_until=at + timedelta(seconds=_cfg("OUTBOX_LEASE_SECONDS")))
-        .returning(M.id, M.channel, M.kind, M.address, M.content, M.attempts, M.respondent_id, M.provider_id,
-                   M.in_flight_at)
+        .returning(
+            M.id, M.channel, M.kind, M.address, M.content, M.attempts, M.respondent_id, M.provider_id, M.in_flight_at
+        )
         .execution_options(synchronize_session=False)
     ).all()
     db.session.commit()
     claimed = sorted(
-        (Claimed(r.id, r.channel, r.kind, r.address, r.content, r.attempts, r.respondent_id, r.provider_id,
-                 r.in_flight_at is not None) for r in rows),
+        (
+            Claimed(
+                r.id,
+                r.channel,
+                r.kind,
+                r.address,
+                r.content,
+                r.attempts,
+                r.respondent_id,
+                r.provider_id,
+                r.in_flight_at is not None,
+            )
+            for r in rows
+        ),
         key=lambda c: c.id,
     )
     for c in claimed:
         if c.interrupted:
-            log.warning("outbox %s (%s): an earlier attempt was interrupted after it started; resending, "
-                        "the provider cannot tell whether it arrived (at most one duplicate)", c.id, c.channel)
+            log.warning(
+                "outbox %s (%s): an earlier attempt was interrupted after it started; resending, "
+                "the provider cannot tell whether it arrived (at most one duplicate)",
+                c.id,
+                c.channel,
+            )
     return claimed
 
 
@@ -161,8 +178,13 @@ def record(message: Claimed, outcome: Outcome, next_id: int | None = None) -> No
         values |= {"status": "sent", "sent_at": at, "last_error": None}
         if outcome.provider_id:
             values["provider_id"] = outcome.provider_id[:200]
-        log.info("outbox %s (%s %s): sent%s", message.id, message.channel, message.kind,
-                 " again after an interrupted attempt" if message.interrupted else "")
+        log.info(
+            "outbox %s (%s %s): sent%s",
+            message.id,
+            message.channel,
+            message.kind,
+            " again after an interrupted attempt" if message.interrupted else "",
+        )
     elif outcome.result == "failed":
         values |= {"status": "failed", "last_error": _short(outcome.error)}
         log.warning("outbox %s (%s): failed permanently: %s", message.id, message.channel, outcome.error)
@@ -170,19 +192,30 @@ def record(message: Claimed, outcome: Outcome, next_id: int | None = None) -> No
         values |= {"status": "cancelled", "last_error": _short(outcome.error)}
         log.info("outbox %s (%s): cancelled: %s", message.id, message.channel, outcome.error)
     elif outcome.result == "defer":
-        values |= {"status": "pending", "next_attempt_at": outcome.retry_at.astimezone(UTC),
-                   "last_error": _short(outcome.error), "attempts": M.attempts - 1}
+        values |= {
+            "status": "pending",
+            "next_attempt_at": outcome.retry_at.astimezone(UTC),
+            "last_error": _short(outcome.error),
+            "attempts": M.attempts - 1,
+        }
         log.info("outbox %s (%s): deferred to %s: %s", message.id, message.channel, outcome.retry_at, outcome.error)
     elif attempts >= _cfg("OUTBOX_MAX_ATTEMPTS"):
         values |= {"status": "failed", "last_error": _short(f"bỏ sau {attempts} lần thử: {outcome.error}")}
-        log.warning("outbox %s (%s): giving up after %d attempts: %s", message.id, message.channel, attempts,
-                    outcome.error)
+        log.warning(
+            "outbox %s (%s): giving up after %d attempts: %s", message.id, message.channel, attempts, outcome.error
+        )
     else:
         when = (outcome.retry_at or at + timedelta(seconds=backoff(attempts))).astimezone(UTC)
         values |= {"status": "pending", "next_attempt_at": when, "last_error": _short(outcome.error)}
-        log.info("outbox %s (%s): temporary failure (attempt %d), retry at %s%s: %s", message.id,
-                 message.channel, attempts, when, "; it may have arrived, a retry may duplicate it"
-                 if outcome.uncertain else "", outcome.error)
+        log.info(
+            "outbox %s (%s): temporary failure (attempt %d), retry at %s%s: %s",
+            message.id,
+            message.channel,
+            attempts,
+            when,
+            "; it may have arrived, a retry may duplicate it" if outcome.uncertain else "",
+            outcome.error,
+        )
     db.session.execute(sa.update(M).where(M.id == message.id, M.status == "sending").values(**values))
     if next_id is not None:
         db.session.execute(_in_flight(next_id))
@@ -197,8 +230,14 @@ def release(messages: list[Claimed], why: str, delay: float | None = None) -> No
     db.session.execute(
         sa.update(M)
         .where(M.id.in_([m.id for m in messages]), M.status == "sending")
-        .values(status="pending", lease_until=None, in_flight_at=None, next_attempt_at=when, last_error=_short(why),
-                attempts=sa.case((M.in_flight_at.is_not(None), M.attempts - 1), else_=M.attempts))
+        .values(
+            status="pending",
+            lease_until=None,
+            in_flight_at=None,
+            next_attempt_at=when,
+            last_error=_short(why),
+            attempts=sa.case((M.in_flight_at.is_not(None), M.attempts - 1), else_=M.attempts),
+        )
     )
     db.session.commit()
     log.warning("outbox: %d message(s) put back untried until %s: %s", len(messages), when, why)

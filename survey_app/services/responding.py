@@ -226,8 +226,9 @@ def _merge(q: Questionnaire, answers: dict) -> None:
             elif option in (None, ""):
                 draft.get(unit_code, {}).pop(q_code, None)
             elif not isinstance(option, str) or q.pack.scale_by_code[question.scale].option(option) is None:
-                problems.append(Problem(unit_code, q_code, f"option {option!r} is not on this question's scale",
-                                        question.text))
+                problems.append(
+                    Problem(unit_code, q_code, f"option {option!r} is not on this question's scale", question.text)
+                )
             else:
                 draft.setdefault(unit_code, {})[q_code] = option
     if problems:
@@ -274,8 +275,12 @@ def _response_rows(q: Questionnaire) -> tuple[Response, list[Answer]]:
         invitation_id=None if q.pack.anonymous else q.invitation.id,
     )
     rows = [
-        Answer(response_id=response.id, unit_id=s.unit.id, question_id=question_ids[qq.code],
-               option_code=q.answer(s.unit.code, qq.code))
+        Answer(
+            response_id=response.id,
+            unit_id=s.unit.id,
+            question_id=question_ids[qq.code],
+            option_code=q.answer(s.unit.code, qq.code),
+        )
         for s in q.sections
         for qq in s.questions
     ]

@@ -20,19 +20,37 @@ from .tabular import read_rows
 log = logging.getLogger(__name__)
 
 UNIT_COLUMNS = {
-    "code": "code", "unit_code": "code", "ma_don_vi": "code", "ma": "code",
-    "name": "name", "ten_don_vi": "name", "ten": "name",
-    "unit_type": "unit_type", "loai_don_vi": "unit_type", "loai": "unit_type",
+    "code": "code",
+    "unit_code": "code",
+    "ma_don_vi": "code",
+    "ma": "code",
+    "name": "name",
+    "ten_don_vi": "name",
+    "ten": "name",
+    "unit_type": "unit_type",
+    "loai_don_vi": "unit_type",
+    "loai": "unit_type",
 }
 RESPONDENT_COLUMNS = {
-    "unit_code": "unit_code", "ma_don_vi": "unit_code",
-    "group_code": "group_code", "ma_nhom": "group_code", "nhom": "group_code",
-    "full_name": "full_name", "ho_va_ten": "full_name", "ho_ten": "full_name",
-    "position": "position", "chuc_vu": "position",
-    "email": "email", "thu_dien_tu": "email",
-    "phone": "phone", "so_dien_thoai": "phone", "dien_thoai": "phone",
-    "zalo_id": "zalo_id", "zalo": "zalo_id",
-    "telegram_username": "telegram_username", "telegram": "telegram_username",
+    "unit_code": "unit_code",
+    "ma_don_vi": "unit_code",
+    "group_code": "group_code",
+    "ma_nhom": "group_code",
+    "nhom": "group_code",
+    "full_name": "full_name",
+    "ho_va_ten": "full_name",
+    "ho_ten": "full_name",
+    "position": "position",
+    "chuc_vu": "position",
+    "email": "email",
+    "thu_dien_tu": "email",
+    "phone": "phone",
+    "so_dien_thoai": "phone",
+    "dien_thoai": "phone",
+    "zalo_id": "zalo_id",
+    "zalo": "zalo_id",
+    "telegram_username": "telegram_username",
+    "telegram": "telegram_username",
 }
 _TELEGRAM = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
 _ZALO = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
@@ -102,8 +120,7 @@ def import_respondents(campaign: Campaign, path: str | Path) -> ImportReport:
         for g in db.session.scalars(sa.select(RespondentGroup).where(RespondentGroup.campaign_id == campaign.id))
     }
     existing = {
-        r.person_key: r
-        for r in db.session.scalars(sa.select(Respondent).where(Respondent.campaign_id == campaign.id))
+        r.person_key: r for r in db.session.scalars(sa.select(Respondent).where(Respondent.campaign_id == campaign.id))
     }
     submitted = set(
         db.session.scalars(
@@ -124,9 +141,7 @@ def import_respondents(campaign: Campaign, path: str | Path) -> ImportReport:
         for key, seen in (("email", seen_email), ("phone", seen_phone)):
             value = rec.get(key)
             if value and value in seen:
-                row_issues.append(
-                    RowIssue(row.number, key, f"duplicate person: {value} is also on row {seen[value]}")
-                )
+                row_issues.append(RowIssue(row.number, key, f"duplicate person: {value} is also on row {seen[value]}"))
             elif value:
                 seen[value] = row.number
                 other = owner.get((key, value))
@@ -137,7 +152,9 @@ def import_respondents(campaign: Campaign, path: str | Path) -> ImportReport:
         old = existing.get(rec.get("person_key", ""))
         if old and old.id in submitted and (old.unit_id, old.group_id) != (rec.get("unit_id"), rec.get("group_id")):
             row_issues.append(
-                RowIssue(row.number, "unit_code", "this person has already submitted; unit and group can no longer change")
+                RowIssue(
+                    row.number, "unit_code", "this person has already submitted; unit and group can no longer change"
+                )
             )
         issues += row_issues
         clean.append((row.number, rec))
@@ -162,8 +179,9 @@ def import_respondents(campaign: Campaign, path: str | Path) -> ImportReport:
         from .tallies import rebuild_progress
 
         rebuild_progress(campaign)
-    audit.record("respondents.import", campaign.code, target=Path(path).name,
-                 detail=f"{created} created, {updated} updated")
+    audit.record(
+        "respondents.import", campaign.code, target=Path(path).name, detail=f"{created} created, {updated} updated"
+    )
     db.session.commit()
     report = ImportReport(created, updated, unchanged)
     log.info("respondents import into %s: %s", campaign.code, report)
@@ -182,11 +200,17 @@ def _clean_respondent(n: int, v: dict, units: dict, groups: dict) -> tuple[dict,
     if not v.get("group_code"):
         issues.append(RowIssue(n, "group_code", "required"))
     elif group is None:
-        issues.append(RowIssue(n, "group_code", f"unknown group {v['group_code']!r}; known: {', '.join(sorted(groups))}"))
+        issues.append(
+            RowIssue(n, "group_code", f"unknown group {v['group_code']!r}; known: {', '.join(sorted(groups))}")
+        )
     if unit and group and unit.unit_type != group.unit_type:
         issues.append(
-            RowIssue(n, "group_code", f"group {group.code} is for units of type {group.unit_type!r}, "
-                     f"but {unit.code} is of type {unit.unit_type!r}")
+            RowIssue(
+                n,
+                "group_code",
+                f"group {group.code} is for units of type {group.unit_type!r}, "
+                f"but {unit.code} is of type {unit.unit_type!r}",
+            )
         )
     rec["unit_id"] = unit.id if unit else None
     rec["group_id"] = group.id if group else None
@@ -235,4 +259,6 @@ def normalise_phone(text: str) -> str | None:
 
 
 def _unit_ids_with_respondents(campaign: Campaign) -> set[int]:
-    return set(db.session.scalars(sa.select(Respondent.unit_id).where(Respondent.campaign_id == campaign.id).distinct()))
+    return set(
+        db.session.scalars(sa.select(Respondent.unit_id).where(Respondent.campaign_id == campaign.id).distinct())
+    )

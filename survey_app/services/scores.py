@@ -28,9 +28,7 @@ def unit_scores(campaign: Campaign) -> dict[str, UnitScore]:
         sa.select(Unit.code, Unit.unit_type).where(Unit.campaign_id == campaign.id).order_by(Unit.id)
     ).all()
     questions = [QuestionSpec(q.code, q.unit_type, q.area, q.points) for q in pack.questions]
-    weight_of = {
-        q.code: {o.code: o.weight for o in pack.scale_by_code[q.scale].options} for q in pack.questions
-    }
+    weight_of = {q.code: {o.code: o.weight for o in pack.scale_by_code[q.scale].options} for q in pack.questions}
     rows = db.session.execute(
         sa.select(Unit.code, RespondentGroup.code, Question.code, AnswerTally.option_code, AnswerTally.count)
         .join(Unit, Unit.id == AnswerTally.unit_id)

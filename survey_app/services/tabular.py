@@ -46,11 +46,7 @@ def read_rows(path: str | Path, columns: dict[str, str], required: set[str]) -> 
         )
     rows = []
     for offset, cells in enumerate(body, start=2):
-        values = {
-            name: _cell_text(cell)
-            for name, cell in zip(names, cells)
-            if name is not None
-        }
+        values = {name: _cell_text(cell) for name, cell in zip(names, cells, strict=False) if name is not None}
         if any(values.values()):
             rows.append(Row(offset, values))
     return rows
@@ -69,7 +65,7 @@ def _read_csv(path: Path) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportRejected([RowIssue(0, "-", "the CSV file is not UTF-8; save it as 'CSV UTF-8' in Excel")])
+        raise ImportRejected([RowIssue(0, "-", "the CSV file is not UTF-8; save it as 'CSV UTF-8' in Excel")]) from None
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")

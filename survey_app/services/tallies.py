@@ -48,16 +48,33 @@ def add_response(response: Response, answers: list[Answer], sign: int = 1) -> No
     """Count a response into the tallies (sign=1), or take it out again (sign=-1), SQL-side."""
     base = {"campaign_id": response.campaign_id, "group_id": response.group_id}
     option_counts = Counter((a.unit_id, a.question_id, a.option_code) for a in answers)
-    _upsert(AnswerTally.__table__, ["campaign_id", "unit_id", "group_id", "question_id", "option_code"], "count",
-            [base | {"unit_id": u, "question_id": q, "option_code": o, "count": sign * n}
-             for (u, q, o), n in option_counts.items()])
-    _upsert(ResponseCount.__table__, ["campaign_id", "unit_id", "group_id"], "responses",
-            [base | {"unit_id": u, "responses": sign} for u in sorted({a.unit_id for a in answers})])
-    _upsert(SubmissionDay.__table__, ["campaign_id", "day"], "submitted",
-            [{"campaign_id": response.campaign_id, "day": response.submitted_on, "submitted": sign}])
+    _upsert(
+        AnswerTally.__table__,
+        ["campaign_id", "unit_id", "group_id", "question_id", "option_code"],
+        "count",
+        [
+            base | {"unit_id": u, "question_id": q, "option_code": o, "count": sign * n}
+            for (u, q, o), n in option_counts.items()
+        ],
+    )
+    _upsert(
+        ResponseCount.__table__,
+        ["campaign_id", "unit_id", "group_id"],
+        "responses",
+        [base | {"unit_id": u, "responses": sign} for u in sorted({a.unit_id for a in answers})],
+    )
+    _upsert(
+        SubmissionDay.__table__,
+        ["campaign_id", "day"],
+        "submitted",
+        [{"campaign_id": response.campaign_id, "day": response.submitted_on, "submitted": sign}],
+    )
     if sign < 0:  # a counter at zero is no counter: the cache stays equal to a rebuild
-        for model, column in ((AnswerTally, AnswerTally.count), (ResponseCount, ResponseCount.responses),
-                              (SubmissionDay, SubmissionDay.submitted)):
+        for model, column in (
+            (AnswerTally, AnswerTally.count),
+            (ResponseCount, ResponseCount.responses),
+            (SubmissionDay, SubmissionDay.submitted),
+        ):
             db.session.execute(sa.delete(model).where(model.campaign_id == response.campaign_id, column == 0))
 
 
@@ -68,7 +85,9 @@ def rebuild_progress(campaign: Campaign) -> None:
     status_at_least = lambda *states: sa.func.sum(sa.case((inv.status.in_(states), 1), else_=0))  # noqa: E731
     query = (
         sa.select(
-            inv.campaign_id, Respondent.unit_id, Respondent.group_id,
+            inv.campaign_id,
+            Respondent.unit_id,
+            Respondent.group_id,
             sa.func.count().label("invited"),
             status_at_least("opened", "started", "submitted").label("opened"),
             status_at_least("started", "submitted").label("started"),
@@ -78,11 +97,7 @@ def rebuild_progress(campaign: Campaign) -> None:
         .where(inv.campaign_id == campaign.id, inv.revoked_at.is_(None))
         .group_by(inv.campaign_id, Respondent.unit_id, Respondent.group_id)
     )
-    db.session.execute(
-        sa.insert(ProgressCounter).from_select(
-            ["campaign_id", "unit_id", "group_id", *FUNNEL], query
-        )
-    )
+    db.session.execute(sa.insert(ProgressCounter).from_select(["campaign_id", "unit_id", "group_id", *FUNNEL], query))
 
 
 def rebuild_tallies(campaign: Campaign) -> None:
@@ -102,12 +117,17 @@ def rebuild_tallies(campaign: Campaign) -> None:
     db.session.execute(
         sa.insert(AnswerTally).from_select(
             ["campaign_id", "unit_id", "group_id", "question_id", "option_code", "count"],
-            sa.select(Response.campaign_id, Answer.unit_id, Response.group_id, Answer.question_id,
-                      Answer.option_code, sa.func.count())
+            sa.select(
+                Response.campaign_id,
+                Answer.unit_id,
+                Response.group_id,
+                Answer.question_id,
+                Answer.option_code,
+                sa.func.count(),
+            )
             .join(Answer, Answer.response_id == Response.id)
             .where(valid)
-            .group_by(Response.campaign_id, Answer.unit_id, Response.group_id, Answer.question_id,
-                      Answer.option_code),
+            .group_by(Response.campaign_id, Answer.unit_id, Response.group_id, Answer.question_id, Answer.option_code),
         )
     )
     per_target = (
@@ -120,8 +140,9 @@ def rebuild_tallies(campaign: Campaign) -> None:
     db.session.execute(
         sa.insert(ResponseCount).from_select(
             ["campaign_id", "unit_id", "group_id", "responses"],
-            sa.select(sa.literal(campaign.id), per_target.c.unit_id, per_target.c.group_id, sa.func.count())
-            .group_by(per_target.c.unit_id, per_target.c.group_id),
+            sa.select(sa.literal(campaign.id), per_target.c.unit_id, per_target.c.group_id, sa.func.count()).group_by(
+                per_target.c.unit_id, per_target.c.group_id
+            ),
         )
     )
     db.session.commit()

@@ -98,8 +98,6 @@ def chats_by_respondent(respondent_ids: list[int]) -> dict[int, int]:
 
 def mark_blocked(chat_id: int) -> None:
     """The person blocked the bot: stop using this channel for them."""
-    db.session.execute(
-        sa.update(TelegramChat).where(TelegramChat.chat_id == chat_id).values(blocked_at=now())
-    )
+    db.session.execute(sa.update(TelegramChat).where(TelegramChat.chat_id == chat_id).values(blocked_at=now()))
     db.session.commit()
     log.info("telegram: a chat blocked the bot; its bindings are paused")

@@ -30,8 +30,10 @@ class CloseReport:
     unit_flags: int
 
     def __str__(self) -> str:
-        return (f"{self.checked} responses checked: {self.invalid} invalid, {self.flagged} with warnings "
-                f"for review, {self.unit_flags} unit warnings")
+        return (
+            f"{self.checked} responses checked: {self.invalid} invalid, {self.flagged} with warnings "
+            f"for review, {self.unit_flags} unit warnings"
+        )
 
 
 def close_and_validate(code: str | None = None) -> CloseReport:
@@ -40,8 +42,10 @@ def close_and_validate(code: str | None = None) -> CloseReport:
     if campaign.status != "closed":
         campaign.status, campaign.closed_at = "closed", now()
     pack = campaign.pack
-    groups = {g.id: pack.group_by_code[g.code] for g in
-              db.session.scalars(sa.select(RespondentGroup).where(RespondentGroup.campaign_id == campaign.id))}
+    groups = {
+        g.id: pack.group_by_code[g.code]
+        for g in db.session.scalars(sa.select(RespondentGroup).where(RespondentGroup.campaign_id == campaign.id))
+    }
     units = {u.id: u for u in db.session.scalars(sa.select(Unit).where(Unit.campaign_id == campaign.id))}
     units_of_type = defaultdict(int)
     for u in units.values():
@@ -120,12 +124,24 @@ def _unit_flags(campaign: Campaign, per_unit: dict) -> int:
     n = 0
     for unit_id, (responses, straight, answers, top) in per_unit.items():
         if responses >= 2 and straight / responses >= UNIT_SHARE:
-            db.session.add(UnitFlag(campaign_id=campaign.id, unit_id=unit_id, kind="straight_lining",
-                                    detail=f"{straight} of {responses} responses give one option throughout"))
+            db.session.add(
+                UnitFlag(
+                    campaign_id=campaign.id,
+                    unit_id=unit_id,
+                    kind="straight_lining",
+                    detail=f"{straight} of {responses} responses give one option throughout",
+                )
+            )
             n += 1
         if responses >= UNIT_MIN_RESPONSES and answers and top / answers >= TOP_SHARE:
-            db.session.add(UnitFlag(campaign_id=campaign.id, unit_id=unit_id, kind="uniform_top",
-                                    detail=f"{100 * top / answers:.0f}% of {answers} answers are the top option"))
+            db.session.add(
+                UnitFlag(
+                    campaign_id=campaign.id,
+                    unit_id=unit_id,
+                    kind="uniform_top",
+                    detail=f"{100 * top / answers:.0f}% of {answers} answers are the top option",
+                )
+            )
             n += 1
     return n
 
@@ -148,8 +164,12 @@ def exclude_response(response_id: str, reason: str) -> Response:
     if response.status != "valid":
         raise ServiceError(f"response {response_id} is already {response.status}")
     _set_status(response, "excluded", reason.strip())
-    audit.record("response.exclude", response.campaign.code if hasattr(response, "campaign") else None,
-                 target=response_id, detail=reason.strip())
+    audit.record(
+        "response.exclude",
+        response.campaign.code if hasattr(response, "campaign") else None,
+        target=response_id,
+        detail=reason.strip(),
+    )
     db.session.commit()
     return response
 
@@ -186,30 +206,44 @@ def review_list(campaign: Campaign) -> list[FlaggedResponse]:
     """Responses with a warning, an exclusion or an invalidity: what a reviewer has to look at."""
     flags = defaultdict(list)
     for f in db.session.scalars(
-        sa.select(ResponseFlag).join(Response, Response.id == ResponseFlag.response_id)
+        sa.select(ResponseFlag)
+        .join(Response, Response.id == ResponseFlag.response_id)
         .where(Response.campaign_id == campaign.id)
     ):
         flags[f.response_id].append((f.kind, f.detail))
     responses = db.session.execute(
         sa.select(Response, RespondentGroup.name)
         .join(RespondentGroup, RespondentGroup.id == Response.group_id)
-        .where(Response.campaign_id == campaign.id,
-               (Response.status != "valid") | Response.id.in_(list(flags)))
+        .where(Response.campaign_id == campaign.id, (Response.status != "valid") | Response.id.in_(list(flags)))
         .order_by(RespondentGroup.code, Response.id)
     ).all()
     units = defaultdict(set)
     for rid, name in db.session.execute(
-        sa.select(Answer.response_id, Unit.name).join(Unit, Unit.id == Answer.unit_id)
-        .where(Answer.response_id.in_([r.id for r, _ in responses])).distinct()
+        sa.select(Answer.response_id, Unit.name)
+        .join(Unit, Unit.id == Answer.unit_id)
+        .where(Answer.response_id.in_([r.id for r, _ in responses]))
+        .distinct()
     ):
         units[rid].add(name)
-    return [FlaggedResponse(r.id, g, ", ".join(sorted(units[r.id])) if len(units[r.id]) < 4
-                            else f"{len(units[r.id])} đơn vị", r.status, r.status_reason, flags[r.id])
-            for r, g in responses]
+    return [
+        FlaggedResponse(
+            r.id,
+            g,
+            ", ".join(sorted(units[r.id])) if len(units[r.id]) < 4 else f"{len(units[r.id])} đơn vị",
+            r.status,
+            r.status_reason,
+            flags[r.id],
+        )
+        for r, g in responses
+    ]
 
 
 def unit_flags(campaign: Campaign) -> list[tuple[str, str, str]]:
-    return list(db.session.execute(
-        sa.select(Unit.name, UnitFlag.kind, UnitFlag.detail).join(Unit, Unit.id == UnitFlag.unit_id)
-        .where(UnitFlag.campaign_id == campaign.id).order_by(Unit.name)
-    ).all())
+    return list(
+        db.session.execute(
+            sa.select(Unit.name, UnitFlag.kind, UnitFlag.detail)
+            .join(Unit, Unit.id == UnitFlag.unit_id)
+            .where(UnitFlag.campaign_id == campaign.id)
+            .order_by(Unit.name)
+        ).all()
+    )

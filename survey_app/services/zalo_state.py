@@ -54,8 +54,10 @@ def refresh(exchange: Callable[[str], dict], stale: str | None) -> str:
     it, that newer token is returned without spending anything.
     """
     state = _row(lock=True)
-    if state.access_token and state.access_token != stale and (
-        state.access_expires_at is None or aware(state.access_expires_at) > now()
+    if (
+        state.access_token
+        and state.access_token != stale
+        and (state.access_expires_at is None or aware(state.access_expires_at) > now())
     ):
         token = state.access_token
         db.session.commit()
