@@ -159,6 +159,16 @@ def invitations_failures(code):
     click.echo(f"{len(rows)} failure(s)")
 
 
+@invitations_cli.command("bounces")
+@click.argument("path", type=click.Path(exists=True))
+@friendly
+def invitations_bounces(path):
+    """Mark bounced emails from an exported bounce mailbox (an mbox file or a folder of .eml files)."""
+    from bots.bounces import import_bounces
+
+    click.echo(import_bounces(path, current_app.config.get("MAIL_BOUNCE_ADDRESS")))
+
+
 @bot_cli.command("run")
 @friendly
 def bot_run():

@@ -39,7 +39,11 @@ def progress(code: str):
         return jsonify(error="unknown_campaign", message=f"no campaign {code}"), 404
     unit = _own_unit()
     cells = monitoring.cells(campaign, unit)
-    body = {"campaign": _campaign_json(campaign), "cells": [_cell_json(c) for c in cells]}
+    body = {
+        "campaign": _campaign_json(campaign),
+        "unit_type_names": {t.code: t.name for t in campaign.pack.unit_types},
+        "cells": [_cell_json(c) for c in cells],
+    }
     if unit is None:
         ov = monitoring.overview(campaign)
         body["overview"] = asdict(ov) | {"rate": round(100 * ov.submitted / ov.invited, 2) if ov.invited else 0.0}

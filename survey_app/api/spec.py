@@ -90,6 +90,10 @@ SPEC = {
                                     "properties": {
                                         "campaign": {"type": "object"},
                                         "overview": {"type": "object"},
+                                        "unit_type_names": {
+                                            "type": "object",
+                                            "additionalProperties": {"type": "string"},
+                                        },
                                         "cells": {"type": "array", "items": {"$ref": "#/components/schemas/Cell"}},
                                         "by_day": {"type": "array", "items": {"type": "array"}},
                                     },

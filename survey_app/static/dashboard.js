@@ -88,7 +88,7 @@
     document.getElementById("left").textContent = left > 0 ? "còn " + Math.floor(left / 86400) + " ngày " + Math.floor(left % 86400 / 3600) + " giờ" : "đã hết hạn";
     fill(document.getElementById("bytype"), Object.keys(ov.by_type || {}).map(function (t) {
       var v = ov.by_type[t];
-      return row([[t], [num.format(v.invited), "n", v.invited], [num.format(v.submitted), "n", v.submitted], [pct.format(v.rate) + "%", "n", v.rate]]);
+      return row([[(p.unit_type_names || {})[t] || t], [num.format(v.invited), "n", v.invited], [num.format(v.submitted), "n", v.submitted], [pct.format(v.rate) + "%", "n", v.rate]]);
     }));
     fill(document.getElementById("cells"), p.cells.map(function (c) {
       return row([unitLink(c.unit_code, c.unit_name), [c.group_name], [num.format(c.invited), "n", c.invited],
