@@ -94,10 +94,15 @@ def overview(code: str):
     _, _, area_names = index_service._names(campaign)
     figures = index_figures(result, index_service.detail_rows(campaign), area_names)
     charts = [(f.key, f.title, f.figure.to_json()) for f in figures]
+    missing: dict[str, list[str]] = {}
+    for entry in result.missing:  # "UNIT: source"
+        unit, _, source = entry.partition(": ")
+        missing.setdefault(source, []).append(unit)
     page = render_template(
         "index_admin/overview.html",
         campaign=campaign,
         result=result,
+        missing=missing,
         types=types,
         summaries=summaries,
         charts=charts,
