@@ -12,7 +12,7 @@ from ..security import CHART_CSP
 from ..services import delivery, monitoring, validation
 from ..services.campaigns import get_campaign
 from ..services.errors import NotFound, ServiceError
-from . import bp
+from . import bp, texts
 
 
 def _campaign(code: str):
@@ -65,9 +65,9 @@ def remind(code: str, unit_code: str):
     try:
         report = delivery.queue_reminders(campaign, respondent_ids=ids)
     except ServiceError as exc:
-        flash(f"Không gửi được lời nhắc: {exc}")
+        flash(texts.REMIND_FAILED.format(error=exc))
     else:
-        flash(f"Đã xếp hàng lời nhắc: {report}")
+        flash(texts.REMIND_QUEUED.format(report=report))
     return redirect(url_for(".unit", code=code, unit_code=unit_code))
 
 
@@ -81,7 +81,7 @@ def close(code: str):
     except ServiceError as exc:
         flash(str(exc))
         return redirect(url_for(".dashboard", code=code))
-    flash(f"Đã đóng đợt khảo sát. {report}")
+    flash(texts.CLOSED.format(report=report))
     return redirect(url_for(".review", code=code))
 
 
@@ -103,7 +103,7 @@ def _plotly_source() -> str:
 
 @bp.app_template_global()
 def sample_label(status: str) -> str:
-    return {"met": "✓ Đạt", "at_risk": "! Có nguy cơ", "not_met": "✗ Chưa đạt"}.get(status, "–")
+    return texts.SAMPLE.get(status, "–")
 
 
 @bp.app_template_global()

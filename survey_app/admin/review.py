@@ -8,7 +8,7 @@ from ..auth import roles
 from ..services import monitoring, validation
 from ..services.campaigns import get_campaign
 from ..services.errors import NotFound, ServiceError
-from . import bp
+from . import bp, texts
 
 
 @bp.get("/c/<code>/review")
@@ -35,7 +35,7 @@ def exclude(code: str, response_id: str):
     """Exclude one response with a reason (logged, reversible)."""
     try:
         validation.exclude_response(response_id, request.form.get("reason", ""))
-        flash("Đã loại phiếu khỏi kết quả.")
+        flash(texts.EXCLUDED)
     except NotFound:
         abort(404)
     except ServiceError as exc:
@@ -49,7 +49,7 @@ def restore(code: str, response_id: str):
     """Count an excluded response again."""
     try:
         validation.restore_response(response_id)
-        flash("Đã khôi phục phiếu.")
+        flash(texts.RESTORED)
     except NotFound:
         abort(404)
     except ServiceError as exc:

@@ -10,7 +10,7 @@ from ..auth import READ, roles
 from ..extensions import db, limiter
 from ..models import Campaign, Unit
 from ..services import users
-from . import bp
+from . import bp, texts
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -21,15 +21,12 @@ def login():
         try:
             user = users.authenticate(request.form.get("email", ""), request.form.get("password", ""))
         except users.Locked:
-            flash(
-                "Tài khoản tạm khoá do đăng nhập sai nhiều lần. "
-                "Thử lại sau 15 phút hoặc nhờ quản trị viên đặt lại mật khẩu."
-            )
+            flash(texts.LOCKED)
             return render_template("admin/login.html"), 423
         if user:
             login_user(user)
             return redirect(url_for(".index"))
-        flash("Email hoặc mật khẩu không đúng.")
+        flash(texts.BAD_LOGIN)
         return render_template("admin/login.html"), 401
     return render_template("admin/login.html")
 

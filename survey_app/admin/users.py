@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from ..auth import roles
 from ..services import audit, users
 from ..services.errors import ServiceError
-from . import bp
+from . import bp, texts
 
 
 @bp.get("/users")
@@ -24,7 +24,7 @@ def user_create():
     f = request.form
     try:
         users.create_user(f.get("email", ""), f.get("password", ""), f.get("role", ""), f.get("unit_code") or None)
-        flash(f"Đã tạo tài khoản {f.get('email')}.")
+        flash(texts.USER_CREATED.format(email=f.get("email")))
     except ServiceError as exc:
         flash(str(exc))
     return redirect(url_for(".user_list"))
@@ -36,7 +36,7 @@ def user_reset():
     """A new random password, shown once, and the account unlocked."""
     try:
         password = users.reset_password(request.form.get("email", ""))
-        flash(f"Mật khẩu mới của {request.form.get('email')}: {password} (chỉ hiện một lần).")
+        flash(texts.PASSWORD_RESET.format(email=request.form.get("email"), password=password))
     except ServiceError as exc:
         flash(str(exc))
     return redirect(url_for(".user_list"))
