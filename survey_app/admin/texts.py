@@ -8,5 +8,5 @@ CLOSED = "Đã đóng đợt khảo sát. {report}"
 EXCLUDED = "Đã loại phiếu khỏi kết quả."
 RESTORED = "Đã khôi phục phiếu."
 USER_CREATED = "Đã tạo tài khoản {email}."
-PASSWORD_RESET = "Mật khẩu mới của {email}: {password} (chỉ hiện một lần)."
+PASSWORD_RESET = "Mật khẩu mới của {email}: {password} (chỉ hiện một lần)."  # noqa: S105 (a message, not a password)
 SAMPLE = {"met": "✓ Đạt", "at_risk": "! Có nguy cơ", "not_met": "✗ Chưa đạt"}
