@@ -62,21 +62,32 @@ def connect(config: dict) -> smtplib.SMTP:
     """Open and authenticate one connection as configured (STARTTLS, SSL or plain)."""
     host, port, timeout = config["SMTP_HOST"], config["SMTP_PORT"], config["SMTP_TIMEOUT"]
     mode = config["SMTP_TLS"]
+    smtp: smtplib.SMTP | None = None
     try:
+        # Certificates are always verified: against the system's CAs, or SMTP_CA_FILE when given.
+        context = ssl.create_default_context(cafile=config.get("SMTP_CA_FILE"))
         if mode == "ssl":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+            smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
         else:
             smtp = smtplib.SMTP(host, port, timeout=timeout)
             if mode == "starttls":
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=context)
         if config.get("SMTP_USER"):
             smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
         smtp.ehlo_or_helo_if_needed()
     except smtplib.SMTPAuthenticationError as exc:
+        _close(smtp)
         raise ChannelDown(f"SMTP login refused ({exc.smtp_code}); check SMTP_USER/SMTP_PASSWORD") from exc
     except (OSError, smtplib.SMTPException) as exc:
+        _close(smtp)
         raise ChannelDown(f"SMTP server {host}:{port} unreachable: {exc}") from exc
     return smtp
+
+
+def _close(smtp: smtplib.SMTP | None) -> None:
+    """Drop a half-opened connection without waiting for a polite QUIT."""
+    if smtp is not None:
+        smtp.close()
 
 
 class EmailSession:

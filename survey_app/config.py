@@ -50,6 +50,8 @@ class Config:
         self.SMTP_HOST = _env("SMTP_HOST", "localhost")
         self.SMTP_PORT = int(_env("SMTP_PORT", "587"))
         self.SMTP_TLS = _env("SMTP_TLS", "starttls")  # starttls | ssl | none
+        # A provincial mail server often has a certificate from the government's own CA: trust it here.
+        self.SMTP_CA_FILE = _env("SMTP_CA_FILE")
         self.SMTP_USER = _env("SMTP_USER")
         self.SMTP_PASSWORD = _env("SMTP_PASSWORD")
         self.SMTP_TIMEOUT = float(_env("SMTP_TIMEOUT", "30"))
