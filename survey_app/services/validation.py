@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 import sqlalchemy as sa
 
@@ -46,58 +48,76 @@ def close_and_validate(code: str | None = None) -> CloseReport:
         g.id: pack.group_by_code[g.code]
         for g in db.session.scalars(sa.select(RespondentGroup).where(RespondentGroup.campaign_id == campaign.id))
     }
-    units = {u.id: u for u in db.session.scalars(sa.select(Unit).where(Unit.campaign_id == campaign.id))}
-    units_of_type = defaultdict(int)
-    for u in units.values():
-        units_of_type[u.unit_type] += 1
-    responses = db.session.scalars(sa.select(Response).where(Response.campaign_id == campaign.id)).all()
-    answers = defaultdict(list)
-    for a in db.session.scalars(
-        sa.select(Answer).join(Response, Response.id == Answer.response_id).where(Response.campaign_id == campaign.id)
-    ):
-        answers[a.response_id].append(a)
-    first_day, last_day = aware(campaign.opens_at).astimezone(VN).date(), (campaign.closed_at or now())
-    last_day = aware(last_day).astimezone(VN).date()
-    db.session.execute(sa.delete(ResponseFlag).where(ResponseFlag.response_id.in_([r.id for r in responses])))
+    unit_type = dict(
+        db.session.execute(sa.select(Unit.id, Unit.unit_type).where(Unit.campaign_id == campaign.id)).all()
+    )
+    units_of_type = Counter(unit_type.values())
+    top = _top_options(campaign)
+    first_day = aware(campaign.opens_at).astimezone(VN).date()
+    last_day = aware(campaign.closed_at or now()).astimezone(VN).date()
+    responses = {r.id: r for r in db.session.scalars(sa.select(Response).where(Response.campaign_id == campaign.id))}
+    of_campaign = sa.select(Response.id).where(Response.campaign_id == campaign.id)
+    db.session.execute(sa.delete(ResponseFlag).where(ResponseFlag.response_id.in_(of_campaign)))
     db.session.execute(sa.delete(UnitFlag).where(UnitFlag.campaign_id == campaign.id))
-    invalid = flagged = 0
+    db.session.flush()
+    # Answers are streamed one response at a time (plain rows, not objects): memory stays flat at
+    # any number of responses. Writes wait until the stream is read.
+    stream = db.session.execute(
+        sa.select(Answer.response_id, Answer.unit_id, Answer.question_id, Answer.option_code)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.campaign_id == campaign.id)
+        .order_by(Answer.response_id)
+        .execution_options(yield_per=20_000)
+    )
+    invalid: dict[str, str] = {}
+    flags: list[ResponseFlag] = []
     per_unit = defaultdict(lambda: [0, 0, 0, 0])  # responses, straight-lined, answers, top answers
-    for r in responses:
-        spec, mine = groups[r.group_id], answers[r.id]
+
+    def check(r: Response, mine: list) -> None:
+        spec = groups[r.group_id]
         target = spec.target_type()
         n_questions = len([q for q in pack.questions_for(spec.code) if q.unit_type == target])
-        n_targets = units_of_type[target] - (1 if spec.is_matrix and spec.unit_type == target else 0)
-        reason = None
-        if any(units[a.unit_id].unit_type != target for a in mine):
-            reason = "rates a unit this group may not rate"
-        elif len(mine) != n_questions * (n_targets if spec.is_matrix else 1):
-            reason = f"incomplete: {len(mine)} answers, expected {n_questions * (n_targets if spec.is_matrix else 1)}"
+        expected = n_questions * (
+            units_of_type[target] - (1 if spec.unit_type == target else 0) if spec.is_matrix else 1
+        )
+        if any(unit_type[a.unit_id] != target for a in mine):
+            invalid[r.id] = "rates a unit this group may not rate"
+        elif len(mine) != expected:
+            invalid[r.id] = f"incomplete: {len(mine)} answers, expected {expected}"
         elif not first_day <= r.submitted_on <= last_day:
-            reason = f"submitted on {r.submitted_on:%d/%m/%Y}, outside the survey window"
-        if reason and r.status == "valid":
-            _set_status(r, "invalid", reason)
-            invalid += 1
+            invalid[r.id] = f"submitted on {r.submitted_on:%d/%m/%Y}, outside the survey window"
         warnings = _warnings(r, mine, pack.min_seconds)
-        for kind, detail in warnings:
-            db.session.add(ResponseFlag(response_id=r.id, kind=kind, detail=detail))
-        flagged += bool(warnings)
-        if r.status == "valid":
+        flags.extend(ResponseFlag(response_id=r.id, kind=kind, detail=detail) for kind, detail in warnings)
+        if r.status == "valid" and r.id not in invalid:
             for unit_id in {a.unit_id for a in mine}:
                 about = [a for a in mine if a.unit_id == unit_id]
                 acc = per_unit[unit_id]
                 acc[0] += 1
                 acc[1] += any(k == "straight_lining" for k, _ in warnings)
                 acc[2] += len(about)
-                acc[3] += sum(1 for a in about if a.option_code == _top_option(pack, a, r))
+                acc[3] += sum(1 for a in about if a.option_code == top[a.question_id])
+
+    seen = set()
+    for rid, rows in groupby(stream, key=itemgetter(0)):
+        check(responses[rid], list(rows))
+        seen.add(rid)
+    for r in responses.values():
+        if r.id not in seen:  # a response without a single answer
+            check(r, [])
+    newly_invalid = [rid for rid in invalid if responses[rid].status == "valid"]
+    for rid in newly_invalid:
+        _set_status(responses[rid], "invalid", invalid[rid])
+    db.session.add_all(flags)
     unit_flags = _unit_flags(campaign, per_unit)
-    audit.record("campaign.close", campaign.code, detail=f"{invalid} invalid, {flagged} flagged")
+    flagged = len({f.response_id for f in flags})
+    audit.record("campaign.close", campaign.code, detail=f"{len(newly_invalid)} invalid, {flagged} flagged")
     db.session.commit()
-    report = CloseReport(len(responses), invalid, flagged, unit_flags)
+    report = CloseReport(len(responses), len(newly_invalid), flagged, unit_flags)
     log.info("campaign %s closed and validated: %s", campaign.code, report)
     return report
 
 
-def _warnings(r: Response, mine: list[Answer], min_seconds: int | None) -> list[tuple[str, str]]:
+def _warnings(r: Response, mine: list, min_seconds: int | None) -> list[tuple[str, str]]:
     out = []
     options = {a.option_code for a in mine}
     if len(mine) >= STRAIGHT_MIN_ANSWERS and len(options) == 1:
@@ -108,16 +128,16 @@ def _warnings(r: Response, mine: list[Answer], min_seconds: int | None) -> list[
     return out
 
 
-_QUESTION_SCALES: dict[int, str] = {}
-
-
-def _top_option(pack, answer: Answer, response: Response) -> str:
-    """The highest-weighted option of the answer's question."""
-    code = _QUESTION_SCALES.get(answer.question_id)
-    if code is None:
-        code = _QUESTION_SCALES[answer.question_id] = db.session.get(Question, answer.question_id).code
-    scale = pack.scale_by_code[pack.question_by_code[code].scale]
-    return max((o for o in scale.options if o.weight is not None), key=lambda o: o.weight).code
+def _top_options(campaign: Campaign) -> dict[int, str]:
+    """Question id → its highest-weighted option, for this campaign's pack."""
+    pack = campaign.pack
+    out = {}
+    for qid, code in db.session.execute(
+        sa.select(Question.id, Question.code).where(Question.campaign_id == campaign.id)
+    ):
+        scale = pack.scale_by_code[pack.question_by_code[code].scale]
+        out[qid] = max((o for o in scale.options if o.weight is not None), key=lambda o: o.weight).code
+    return out
 
 
 def _unit_flags(campaign: Campaign, per_unit: dict) -> int:
