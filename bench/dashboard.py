@@ -18,6 +18,7 @@ ratio of the largest size to the smallest per endpoint and database (near 1: the
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import tempfile
@@ -265,8 +266,20 @@ def run(label: str, url: str, sizes: list[int], requests: int) -> dict[int, dict
             + " | ".join(f"{k} median {v[0]:6.1f} ms p90 {v[1]:6.1f} ms" for k, v in m.items())
         )
     from survey_app.extensions import db
+    from survey_app.models import Campaign
+    from survey_app.services.validation import close_and_validate
 
     with app.app_context():
+        # Closing validates every stored response: the one step whose cost grows with responses.
+        code = db.session.get(Campaign, campaign_id).code
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        report = close_and_validate(code)
+        grew = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+        log(
+            f"{label:10} close and validate {have:,} responses: {time.perf_counter() - started:.1f} s, "
+            f"peak memory +{grew:.0f} MB ({report})"
+        )
         db.engine.dispose()
     return results
 
