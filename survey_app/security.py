@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from .extensions import db, login_manager
+from .services.errors import NotFound
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -15,7 +17,14 @@ CHART_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
 def init_app(app: Flask) -> None:
-    """Security headers on every response; no-store on pages addressed by a personal token."""
+    """Security headers on every response; no-store on pages addressed by a personal token;
+    a service's NotFound (no such campaign, response…) answers 404 from any view."""
+
+    @app.errorhandler(NotFound)
+    def not_found(exc: NotFound):
+        if request.path.startswith("/api/"):
+            return jsonify(error="not_found", message=str(exc)), 404
+        return HTTPNotFound(description=str(exc))
 
     @app.after_request
     def headers(resp: Response) -> Response:

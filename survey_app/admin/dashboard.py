@@ -11,22 +11,15 @@ from ..auth import READ, check_unit, roles
 from ..security import CHART_CSP
 from ..services import delivery, monitoring, validation
 from ..services.campaigns import get_campaign
-from ..services.errors import NotFound, ServiceError
+from ..services.errors import ServiceError
 from . import bp, texts
-
-
-def _campaign(code: str):
-    try:
-        return get_campaign(code)
-    except NotFound:
-        abort(404)
 
 
 @bp.get("/c/<code>/")
 @roles("admin", "monitor")
 def dashboard(code: str):
     """Overview, unit × group table, live scores and charts; the page refreshes itself from the JSON API."""
-    campaign = _campaign(code)
+    campaign = get_campaign(code)
     resp = Response(render_template("admin/dashboard.html", campaign=campaign, overview=monitoring.overview(campaign)))
     # plotly.js injects its own <style> element (layout of the chart layers, hover labels); without it the
     # charts' SVG layers spill over the tables. Inline styles are allowed on this page only; scripts stay 'self'.
@@ -39,7 +32,7 @@ def dashboard(code: str):
 def unit(code: str, unit_code: str):
     """One unit: its cells, its live score and who has not answered yet."""
     check_unit(unit_code)
-    campaign = _campaign(code)
+    campaign = get_campaign(code)
     cells = monitoring.cells(campaign, unit_code)
     if not cells:
         abort(404)
@@ -58,7 +51,7 @@ def unit(code: str, unit_code: str):
 @roles("admin")
 def remind(code: str, unit_code: str):
     """Queue reminders for the unit's non-respondents (or the ones ticked) through the delivery outbox."""
-    campaign = _campaign(code)
+    campaign = get_campaign(code)
     ids = [int(i) for i in request.form.getlist("respondent") if i.isdigit()]
     if not ids:
         ids = [p.respondent_id for p in monitoring.non_respondents(campaign, unit_code)]
@@ -75,7 +68,7 @@ def remind(code: str, unit_code: str):
 @roles("admin")
 def close(code: str):
     """Close the campaign now and run the validity rules."""
-    _campaign(code)
+    get_campaign(code)
     try:
         report = validation.close_and_validate(code)
     except ServiceError as exc:
@@ -117,7 +110,7 @@ def delivery_page(code: str):
     """Messages by status, and every failure or bounce with its reason and another channel to try."""
     from ..services.delivery_status import delivery_failures, status_counts
 
-    campaign = _campaign(code)
+    campaign = get_campaign(code)
     return render_template(
         "admin/delivery.html",
         campaign=campaign,

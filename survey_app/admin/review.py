@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from ..auth import roles
 from ..services import monitoring, validation
 from ..services.campaigns import get_campaign
-from ..services.errors import NotFound, ServiceError
+from ..services.errors import ServiceError
 from . import bp, texts
 
 
@@ -15,10 +15,7 @@ from . import bp, texts
 @roles("admin", "monitor")
 def review(code: str):
     """The validity summary and the responses that need a look."""
-    try:
-        campaign = get_campaign(code)
-    except NotFound:
-        abort(404)
+    campaign = get_campaign(code)
     return render_template(
         "admin/review.html",
         campaign=campaign,
@@ -36,8 +33,6 @@ def exclude(code: str, response_id: str):
     try:
         validation.exclude_response(response_id, request.form.get("reason", ""))
         flash(texts.EXCLUDED)
-    except NotFound:
-        abort(404)
     except ServiceError as exc:
         flash(str(exc))
     return redirect(url_for(".review", code=code))
@@ -50,8 +45,6 @@ def restore(code: str, response_id: str):
     try:
         validation.restore_response(response_id)
         flash(texts.RESTORED)
-    except NotFound:
-        abort(404)
     except ServiceError as exc:
         flash(str(exc))
     return redirect(url_for(".review", code=code))

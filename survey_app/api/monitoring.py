@@ -13,16 +13,8 @@ from flask_login import current_user
 from ..auth import READ, roles
 from ..services import monitoring
 from ..services.campaigns import get_campaign
-from ..services.errors import NotFound
 from ..timeutil import aware
 from . import bp
-
-
-def _campaign(code: str):
-    try:
-        return get_campaign(code)
-    except NotFound:
-        return None
 
 
 def _own_unit() -> str | None:
@@ -34,9 +26,7 @@ def _own_unit() -> str | None:
 @roles(*READ)
 def progress(code: str):
     """Funnel per unit × group, sample status, overall counts and submissions per day."""
-    campaign = _campaign(code)
-    if campaign is None:
-        return jsonify(error="unknown_campaign", message=f"no campaign {code}"), 404
+    campaign = get_campaign(code)
     unit = _own_unit()
     cells = monitoring.cells(campaign, unit)
     body = {
@@ -44,20 +34,10 @@ def progress(code: str):
         "unit_type_names": {t.code: t.name for t in campaign.pack.unit_types},
         "cells": [_cell_json(c) for c in cells],
     }
-    if unit is None:
-        ov = monitoring.overview(campaign)
-        body["overview"] = asdict(ov) | {"rate": round(100 * ov.submitted / ov.invited, 2) if ov.invited else 0.0}
+    ov = monitoring.overview(campaign, unit)
+    body["overview"] = asdict(ov) | {"rate": ov.rate}
+    if unit is None:  # the per-day series is province-wide
         body["by_day"] = monitoring.submissions_by_day(campaign)
-    else:
-        own = [c for c in cells if c.invited]
-        invited, submitted = sum(c.invited for c in own), sum(c.submitted for c in own)
-        body["overview"] = {
-            "invited": invited,
-            "opened": sum(c.opened for c in own),
-            "started": sum(c.started for c in own),
-            "submitted": submitted,
-            "rate": round(100 * submitted / invited, 2) if invited else 0.0,
-        }
     return jsonify(body)
 
 
@@ -65,9 +45,7 @@ def progress(code: str):
 @roles(*READ)
 def scores(code: str):
     """Live survey points per unit, area and total, with rank within the unit type."""
-    campaign = _campaign(code)
-    if campaign is None:
-        return jsonify(error="unknown_campaign", message=f"no campaign {code}"), 404
+    campaign = get_campaign(code)
     rows = monitoring.live_scores(campaign, _own_unit())
     pack = campaign.pack
     return jsonify(
@@ -108,4 +86,4 @@ def _campaign_json(c) -> dict:
 
 
 def _cell_json(c: monitoring.Cell) -> dict:
-    return asdict(c) | {"rate": round(c.rate, 2)}
+    return asdict(c) | {"rate": c.rate}

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from flask import (
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -56,13 +55,6 @@ LABELS = {
 _UPLOAD = re.compile(r"^[A-Za-z0-9_-]{16,64}\.(csv|xlsx)$")
 
 
-def _campaign(code: str):
-    try:
-        return campaigns.get_campaign(code)
-    except NotFound:
-        abort(404)
-
-
 def _uploads() -> Path:
     folder = Path(current_app.instance_path) / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
@@ -84,7 +76,7 @@ def home():
 @roles("admin", "monitor")
 def overview(code: str):
     """Index tables per unit type, survey summary, statistics, charts, imports and downloads."""
-    campaign = _campaign(code)
+    campaign = campaigns.get_campaign(code)
     result = index_service.compute_campaign_index(campaign)
     types = [t for t in result.types if result.of_type(t.code)]
     summaries = {
@@ -119,7 +111,7 @@ def overview(code: str):
 @roles("admin")
 def upload(code: str):
     """Read the file and show what would be imported (nothing is written yet)."""
-    campaign = _campaign(code)
+    campaign = campaigns.get_campaign(code)
     kind = request.form.get("kind", "")
     file = request.files.get("file")
     suffix = Path(file.filename or "").suffix.lower() if file else ""
@@ -152,7 +144,7 @@ def upload(code: str):
 @roles("admin")
 def confirm(code: str):
     """Import the previewed file, all or nothing."""
-    campaign = _campaign(code)
+    campaign = campaigns.get_campaign(code)
     kind, name = request.form.get("kind", ""), request.form.get("upload", "")
     path = _uploads() / name
     if kind not in KINDS or not _UPLOAD.match(name) or not path.is_file():
@@ -175,7 +167,7 @@ def _download(data: bytes, name: str, mimetype: str):
 @roles("admin", "monitor")
 def workbook(code: str):
     """The index workbook."""
-    campaign = _campaign(code)
+    campaign = campaigns.get_campaign(code)
     buf = io.BytesIO()
     index_service.export_workbook(campaign, buf)
     return _download(buf.getvalue(), f"chi-so-cchc-{campaign.pack.year}.xlsx", XLSX)
@@ -185,7 +177,7 @@ def workbook(code: str):
 @roles("admin", "monitor")
 def report(code: str):
     """The report draft."""
-    campaign = _campaign(code)
+    campaign = campaigns.get_campaign(code)
     buf = io.BytesIO()
     index_service.write_report_draft(campaign, buf)
     return _download(buf.getvalue(), f"bao-cao-chi-so-cchc-{campaign.pack.year}.docx", DOCX)
@@ -195,7 +187,7 @@ def report(code: str):
 @roles("admin", "monitor")
 def charts(code: str):
     """The standalone chart report (works offline)."""
-    html = index_service.charts_html(_campaign(code))
+    html = index_service.charts_html(campaigns.get_campaign(code))
     return _download(html.encode("utf-8"), "bieu-do-chi-so-cchc.html", "text/html")
 
 
@@ -204,5 +196,5 @@ def charts(code: str):
 def template(code: str):
     """The appraisal template to fill in."""
     buf = io.BytesIO()
-    appraisal.write_appraisal_template(_campaign(code), buf)
+    appraisal.write_appraisal_template(campaigns.get_campaign(code), buf)
     return _download(buf.getvalue(), "mau-diem-tham-dinh.xlsx", XLSX)

@@ -152,6 +152,11 @@ class Pack:
     def question_by_code(self) -> dict[str, Question]:
         return {q.code: q for q in self.questions}
 
+    @cached_property
+    def option_weights(self) -> dict[str, dict[str, Decimal | None]]:
+        """Question code → option code → weight (None for "don't know")."""
+        return {q.code: {o.code: o.weight for o in self.scale_by_code[q.scale].options} for q in self.questions}
+
     def questions_for(self, group_code: str) -> list[Question]:
         """Questions a group answers, in pack order (for each unit it rates)."""
         return [q for q in self.questions if group_code in q.groups]

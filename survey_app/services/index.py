@@ -22,7 +22,6 @@ from analysis.workbook import detail_sheet, index_sheets, info_sheet, write_work
 from ..extensions import db
 from ..models import (
     Answer,
-    AnswerTally,
     AppraisalPoint,
     Campaign,
     Invitation,
@@ -37,7 +36,7 @@ from ..models import (
 from ..timeutil import format_vn, now
 from .appraisal import ParsedImport, number
 from .errors import RowIssue
-from .scores import unit_scores
+from .scores import tally_rows, unit_scores
 from .tabular import read_rows
 
 log = logging.getLogger(__name__)
@@ -140,8 +139,7 @@ def question_table(campaign: Campaign) -> list[dict]:
 
 def response_answers(campaign: Campaign) -> list[dict]:
     """One row per answer of a valid response: response, unit, group, question, weight (None: don't know)."""
-    pack = campaign.pack
-    weight = {q.code: {o.code: o.weight for o in pack.scale_by_code[q.scale].options} for q in pack.questions}
+    weight = campaign.pack.option_weights
     rows = db.session.execute(
         sa.select(Answer.response_id, Unit.code, RespondentGroup.code, Question.code, Answer.option_code)
         .join(Response, Response.id == Answer.response_id)
@@ -156,16 +154,10 @@ def response_answers(campaign: Campaign) -> list[dict]:
 def detail_rows(campaign: Campaign) -> list[DetailRow]:
     """The survey detail from the tallies (valid responses only), small groups folded under k."""
     pack = campaign.pack
-    weight = {q.code: {o.code: o.weight for o in pack.scale_by_code[q.scale].options} for q in pack.questions}
+    weight = pack.option_weights
     tallies = [
         dict(unit=u, group=g, question=q, option=o, weight=weight[q].get(o), count=n)
-        for u, g, q, o, n in db.session.execute(
-            sa.select(Unit.code, RespondentGroup.code, Question.code, AnswerTally.option_code, AnswerTally.count)
-            .join(Unit, Unit.id == AnswerTally.unit_id)
-            .join(RespondentGroup, RespondentGroup.id == AnswerTally.group_id)
-            .join(Question, Question.id == AnswerTally.question_id)
-            .where(AnswerTally.campaign_id == campaign.id, AnswerTally.count > 0)
-        )
+        for u, g, q, o, n in tally_rows(campaign)
     ]
     counts = [
         dict(unit=u, group=g, responses=n)

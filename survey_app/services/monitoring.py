@@ -15,7 +15,16 @@ from analysis.privacy import fold_small_groups
 from analysis.vntext import sort_key
 
 from ..extensions import db
-from ..models import Campaign, ProgressCounter, RespondentGroup, ResponseCount, SubmissionDay, Unit
+from ..models import (
+    Campaign,
+    Invitation,
+    ProgressCounter,
+    Respondent,
+    RespondentGroup,
+    ResponseCount,
+    SubmissionDay,
+    Unit,
+)
 from ..timeutil import aware, now
 from .scores import unit_scores
 
@@ -39,7 +48,12 @@ class Cell:
 
     @property
     def rate(self) -> float:
-        return 100 * self.submitted / self.invited if self.invited else 0.0
+        return response_rate(self.submitted, self.invited)
+
+
+def response_rate(submitted: int, invited: int) -> float:
+    """Percentage of invitations submitted, two decimals; 0 when nobody was invited."""
+    return round(100 * submitted / invited, 2) if invited else 0.0
 
 
 def sample_status(valid: int, minimum: int, outstanding: int, closed: bool) -> str:
@@ -99,10 +113,17 @@ class Overview:
     by_type: dict[str, dict] = field(default_factory=dict)
     seconds_left: int = 0
 
+    @property
+    def rate(self) -> float:
+        return response_rate(self.submitted, self.invited)
 
-def overview(campaign: Campaign) -> Overview:
-    """Issued, opened, started, submitted, valid; response rate overall and per unit type; time left."""
-    rows = db.session.execute(
+
+def overview(campaign: Campaign, unit_code: str | None = None) -> Overview:
+    """Issued, opened, started, submitted, valid; response rate overall and per unit type; time left.
+
+    With a unit code: the same for that unit alone (valid = valid responses about the unit).
+    """
+    query = (
         sa.select(
             Unit.unit_type,
             sa.func.sum(ProgressCounter.invited),
@@ -113,22 +134,32 @@ def overview(campaign: Campaign) -> Overview:
         .join(Unit, Unit.id == ProgressCounter.unit_id)
         .where(ProgressCounter.campaign_id == campaign.id)
         .group_by(Unit.unit_type)
-    ).all()
+    )
+    if unit_code:
+        query = query.where(Unit.code == unit_code)
+    rows = db.session.execute(query).all()
     by_type = {
         t: {
             "invited": int(i),
             "opened": int(o),
             "started": int(s),
             "submitted": int(n),
-            "rate": round(100 * int(n) / int(i), 2) if i else 0.0,
+            "rate": response_rate(int(n), int(i)),
         }
         for t, i, o, s, n in rows
     }
-    valid = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(SubmissionDay.submitted), 0)).where(
-            SubmissionDay.campaign_id == campaign.id
+    if unit_code:
+        valid = db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(ResponseCount.responses), 0))
+            .join(Unit, Unit.id == ResponseCount.unit_id)
+            .where(ResponseCount.campaign_id == campaign.id, Unit.code == unit_code)
         )
-    )
+    else:
+        valid = db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(SubmissionDay.submitted), 0)).where(
+                SubmissionDay.campaign_id == campaign.id
+            )
+        )
     total = {k: sum(v[k] for v in by_type.values()) for k in ("invited", "opened", "started", "submitted")}
     left = max(0, int((aware(campaign.closes_at) - now()).total_seconds())) if campaign.status != "closed" else 0
     return Overview(**total, valid=int(valid), by_type=by_type, seconds_left=left)
@@ -202,8 +233,6 @@ class NonRespondent:
 
 def non_respondents(campaign: Campaign, unit_code: str) -> list[NonRespondent]:
     """People of one unit whose live link has not been submitted, in Vietnamese name order."""
-    from ..models import Invitation, Respondent
-
     rows = db.session.execute(
         sa.select(Respondent, RespondentGroup.name, Invitation.status)
         .join(Unit, Unit.id == Respondent.unit_id)

@@ -28,13 +28,20 @@ def unit_scores(campaign: Campaign) -> dict[str, UnitScore]:
         sa.select(Unit.code, Unit.unit_type).where(Unit.campaign_id == campaign.id).order_by(Unit.id)
     ).all()
     questions = [QuestionSpec(q.code, q.unit_type, q.area, q.points) for q in pack.questions]
-    weight_of = {q.code: {o.code: o.weight for o in pack.scale_by_code[q.scale].options} for q in pack.questions}
-    rows = db.session.execute(
-        sa.select(Unit.code, RespondentGroup.code, Question.code, AnswerTally.option_code, AnswerTally.count)
-        .join(Unit, Unit.id == AnswerTally.unit_id)
-        .join(RespondentGroup, RespondentGroup.id == AnswerTally.group_id)
-        .join(Question, Question.id == AnswerTally.question_id)
-        .where(AnswerTally.campaign_id == campaign.id)
-    )
-    tallies = (TallyRow(u, g, q, weight_of[q].get(o), n) for u, g, q, o, n in rows)
+    weights = pack.option_weights
+    tallies = (TallyRow(u, g, q, weights[q].get(o), n) for u, g, q, o, n in tally_rows(campaign))
     return score_units([(u.code, u.unit_type) for u in units], questions, tallies, rules_for(campaign))
+
+
+def tally_rows(campaign: Campaign) -> list[tuple[str, str, str, str, int]]:
+    """The answer counts by codes: (unit, group, question, option, count), counts above zero only."""
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            sa.select(Unit.code, RespondentGroup.code, Question.code, AnswerTally.option_code, AnswerTally.count)
+            .join(Unit, Unit.id == AnswerTally.unit_id)
+            .join(RespondentGroup, RespondentGroup.id == AnswerTally.group_id)
+            .join(Question, Question.id == AnswerTally.question_id)
+            .where(AnswerTally.campaign_id == campaign.id, AnswerTally.count > 0)
+        )
+    ]
