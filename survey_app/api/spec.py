@@ -51,6 +51,21 @@ PROBLEM = {
     },
 }
 
+
+def _staff_read(summary: str, description: str, properties: dict) -> dict:
+    """A GET for staff (session or bearer token) answering one JSON object."""
+    body = {"application/json": {"schema": {"type": "object", "properties": properties}}}
+    return {
+        "get": {
+            "summary": summary,
+            "description": description,
+            "security": [{"bearer": []}],
+            "parameters": [CODE],
+            "responses": {"200": {"description": summary, "content": body}, **STAFF_ERRORS},
+        }
+    }
+
+
 SPEC = {
     "openapi": "3.1.0",
     "info": {
@@ -73,66 +88,29 @@ SPEC = {
                 },
             }
         },
-        "/api/v1/campaigns/{code}/progress": {
-            "get": {
-                "summary": "Live progress: funnel per unit × group, sample status, totals, submissions per day",
-                "description": "admin and monitor see every unit; a unit focal point sees their own unit only "
-                "(and no per-day series). Read from counters: the cost does not grow with responses.",
-                "security": [{"bearer": []}],
-                "parameters": [CODE],
-                "responses": {
-                    "200": {
-                        "description": "Progress",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "campaign": {"type": "object"},
-                                        "overview": {"type": "object"},
-                                        "unit_type_names": {
-                                            "type": "object",
-                                            "additionalProperties": {"type": "string"},
-                                        },
-                                        "cells": {"type": "array", "items": {"$ref": "#/components/schemas/Cell"}},
-                                        "by_day": {"type": "array", "items": {"type": "array"}},
-                                    },
-                                }
-                            }
-                        },
-                    },
-                    **STAFF_ERRORS,
-                },
-            }
-        },
-        "/api/v1/campaigns/{code}/scores": {
-            "get": {
-                "summary": "Live survey points per unit, area and total, with rank within the unit type",
-                "description": "Groups with fewer than anonymity_k valid responses about a unit are folded "
-                "together and never listed alone. A unit focal point sees their own unit only.",
-                "security": [{"bearer": []}],
-                "parameters": [CODE],
-                "responses": {
-                    "200": {
-                        "description": "Scores",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {
-                                        "campaign": {"type": "object"},
-                                        "anonymity_k": {"type": "integer"},
-                                        "unit_types": {"type": "array", "items": {"type": "object"}},
-                                        "units": {"type": "array", "items": {"$ref": "#/components/schemas/UnitScore"}},
-                                    },
-                                }
-                            }
-                        },
-                    },
-                    **STAFF_ERRORS,
-                },
-            }
-        },
+        "/api/v1/campaigns/{code}/progress": _staff_read(
+            "Live progress: funnel per unit × group, sample status, totals, submissions per day",
+            "admin and monitor see every unit; a unit focal point sees their own unit only "
+            "(and no per-day series). Read from counters: the cost does not grow with responses.",
+            {
+                "campaign": {"type": "object"},
+                "overview": {"type": "object"},
+                "unit_type_names": {"type": "object", "additionalProperties": {"type": "string"}},
+                "cells": {"type": "array", "items": {"$ref": "#/components/schemas/Cell"}},
+                "by_day": {"type": "array", "items": {"type": "array"}},
+            },
+        ),
+        "/api/v1/campaigns/{code}/scores": _staff_read(
+            "Live survey points per unit, area and total, with rank within the unit type",
+            "Groups with fewer than anonymity_k valid responses about a unit are folded "
+            "together and never listed alone. A unit focal point sees their own unit only.",
+            {
+                "campaign": {"type": "object"},
+                "anonymity_k": {"type": "integer"},
+                "unit_types": {"type": "array", "items": {"type": "object"}},
+                "units": {"type": "array", "items": {"$ref": "#/components/schemas/UnitScore"}},
+            },
+        ),
         "/api/v1/r/{token}/answers": {
             "put": {
                 "summary": "Save some answers to the draft (partial; merged with earlier ones)",
