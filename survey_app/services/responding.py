@@ -166,7 +166,6 @@ def submit(token: str, answers: dict | None = None) -> Questionnaire:
     for column in (*steps, "submitted"):
         tallies.bump_progress(q.campaign.id, q.own_unit.id, group_id, column)
     db.session.commit()
-    db.session.refresh(invitation)
     log.debug("campaign %s: a response was submitted", q.campaign.code)
     return q
 
