@@ -1,106 +1,86 @@
-"""Pure analysis library: scoring, Vietnamese text helpers. Never imports Flask."""
+"""Pure analysis library: scoring, the disclosure rule, statistics, the index, its workbook, charts and
+report, Vietnamese text. Never imports Flask or the application.
 
-from .charts import (
-    NamedFigure,
-    area_heatmap,
-    html_report,
-    index_figures,
-    ranking_figure,
-    response_distribution,
-    year_comparison,
-)
-from .fill import FillReport, UnitValues, fill_workbook, match_key
-from .index import AreaResult, BandRule, Comparison, IndexResult, IndexRules, TypeInfo, UnitIndex, compute_index
-from .index_summary import (
-    AreaStat,
-    BandCount,
-    Moves,
-    Named,
-    SurveySummary,
-    TypeSummary,
-    area_stats,
-    survey_summary,
-    type_summary,
-)
-from .reliability import AlphaResult, area_alphas, cronbach_alpha
-from .report import ReportInput, write_report
-from .scoring import AreaScore, QuestionScore, ScoringRules, UnitScore, score_units
-from .statistics import (
-    AdjacentPair,
-    BootstrapResult,
-    Correlation,
-    GroupDifference,
-    Inflation,
-    UnitInterval,
-    bootstrap_survey_scores,
-    component_correlation,
-    group_differences,
-    self_assessment_gaps,
-)
-from .survey_detail import DetailRow, survey_detail
-from .vntext import fold, format_number, nfc, sort_key
-from .workbook import SheetTable, detail_sheet, index_sheets, info_sheet, neutralise, write_workbook
+Names are imported lazily (PEP 562): `from analysis import sort_key` loads `analysis.vntext` only, not
+plotly, scipy or python-docx.
+"""
 
-__all__ = [
-    "AreaScore",
-    "QuestionScore",
-    "ScoringRules",
-    "UnitScore",
-    "fold",
-    "format_number",
-    "nfc",
-    "score_units",
-    "sort_key",
-    # index (issue 5)
-    "AreaResult",
-    "BandRule",
-    "Comparison",
-    "IndexResult",
-    "IndexRules",
-    "TypeInfo",
-    "UnitIndex",
-    "compute_index",
-    "AreaStat",
-    "BandCount",
-    "Moves",
-    "Named",
-    "SurveySummary",
-    "TypeSummary",
-    "area_stats",
-    "survey_summary",
-    "type_summary",
-    "AdjacentPair",
-    "BootstrapResult",
-    "Correlation",
-    "GroupDifference",
-    "Inflation",
-    "UnitInterval",
-    "bootstrap_survey_scores",
-    "component_correlation",
-    "group_differences",
-    "self_assessment_gaps",
-    "AlphaResult",
-    "area_alphas",
-    "cronbach_alpha",
-    "DetailRow",
-    "survey_detail",
-    "SheetTable",
-    "detail_sheet",
-    "index_sheets",
-    "info_sheet",
-    "neutralise",
-    "write_workbook",
-    "FillReport",
-    "UnitValues",
-    "fill_workbook",
-    "match_key",
-    "NamedFigure",
-    "area_heatmap",
-    "html_report",
-    "index_figures",
-    "ranking_figure",
-    "response_distribution",
-    "year_comparison",
-    "ReportInput",
-    "write_report",
-]
+from __future__ import annotations
+
+from importlib import import_module
+
+_WHERE = {
+    "NamedFigure": "charts",
+    "area_heatmap": "charts",
+    "html_report": "charts",
+    "index_figures": "charts",
+    "ranking_figure": "charts",
+    "response_distribution": "charts",
+    "year_comparison": "charts",
+    "FillReport": "fill",
+    "UnitValues": "fill",
+    "fill_workbook": "fill",
+    "match_key": "fill",
+    "AreaResult": "index",
+    "BandRule": "index",
+    "Comparison": "index",
+    "IndexResult": "index",
+    "IndexRules": "index",
+    "TypeInfo": "index",
+    "UnitIndex": "index",
+    "compute_index": "index",
+    "AreaStat": "index_summary",
+    "BandCount": "index_summary",
+    "Moves": "index_summary",
+    "Named": "index_summary",
+    "SurveySummary": "index_summary",
+    "TypeSummary": "index_summary",
+    "area_stats": "index_summary",
+    "survey_summary": "index_summary",
+    "type_summary": "index_summary",
+    "AlphaResult": "reliability",
+    "area_alphas": "reliability",
+    "cronbach_alpha": "reliability",
+    "ReportInput": "report",
+    "write_report": "report",
+    "AreaScore": "scoring",
+    "QuestionScore": "scoring",
+    "ScoringRules": "scoring",
+    "UnitScore": "scoring",
+    "score_units": "scoring",
+    "AdjacentPair": "statistics",
+    "BootstrapResult": "statistics",
+    "Correlation": "statistics",
+    "GroupDifference": "statistics",
+    "Inflation": "statistics",
+    "UnitInterval": "statistics",
+    "bootstrap_survey_scores": "statistics",
+    "component_correlation": "statistics",
+    "group_differences": "statistics",
+    "self_assessment_gaps": "statistics",
+    "DetailRow": "survey_detail",
+    "survey_detail": "survey_detail",
+    "fold": "vntext",
+    "format_number": "vntext",
+    "nfc": "vntext",
+    "sort_key": "vntext",
+    "SheetTable": "workbook",
+    "detail_sheet": "workbook",
+    "index_sheets": "workbook",
+    "info_sheet": "workbook",
+    "neutralise": "workbook",
+    "write_workbook": "workbook",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__

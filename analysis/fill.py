@@ -23,6 +23,14 @@ from .vntext import fold
 _COLUMN = re.compile(r"^[A-Z]{1,3}$")
 
 
+class FillError(ValueError):
+    """The workbook or the options cannot be used; `code` and `params` let an interface say why."""
+
+    def __init__(self, code: str, message: str, **params):
+        self.code, self.params = code, params
+        super().__init__(message)
+
+
 @dataclass(frozen=True)
 class UnitValues:
     code: str
@@ -73,19 +81,30 @@ def fill_workbook(
     letters = {f: c.upper() for f, c in columns.items()}
     for letter in (unit_column, *letters.values()):
         if not _COLUMN.match(letter):
-            raise ValueError(f"column must be letters such as C or AB, not {letter!r}")
+            raise FillError("bad_column", f"column must be letters such as C or AB, not {letter!r}", column=letter)
     if not letters:
-        raise ValueError("name at least one column to fill, e.g. survey=H")
+        raise FillError("no_column", "name at least one column to fill, e.g. survey=H")
     fields = {f for u in units for f in u.values}
     unknown = sorted(set(letters) - fields)
     if unknown:
-        raise ValueError(f"unknown field(s) {unknown}; allowed: {sorted(fields)}")
+        raise FillError(
+            "unknown_field",
+            f"unknown field(s) {unknown}; allowed: {sorted(fields)}",
+            fields=unknown,
+            allowed=sorted(fields),
+        )
     wb = load_workbook(source)
     if sheet not in wb.sheetnames:
-        raise ValueError(f"sheet must be one of {wb.sheetnames}, not {sheet!r}")
+        raise FillError(
+            "unknown_sheet", f"sheet must be one of {wb.sheetnames}, not {sheet!r}", sheet=sheet, sheets=wb.sheetnames
+        )
     ws = wb[sheet]
     if getattr(ws, "_charts", None) or getattr(ws, "_images", None):
-        raise ValueError(f"sheet {sheet!r} holds charts or pictures, which would be lost on saving")
+        raise FillError(
+            "sheet_has_pictures",
+            f"sheet {sheet!r} holds charts or pictures, which would be lost on saving",
+            sheet=sheet,
+        )
     by_key: dict[str, UnitValues] = {}
     for u in units:
         by_key.setdefault(u.code.strip().upper(), u)

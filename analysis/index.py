@@ -14,6 +14,8 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from typing import Any
 
+from .ranking import competition_ranks
+
 SOURCES = ("appraisal", "survey", "satisfaction")
 STAGES = ("question", "area", "total")
 MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
@@ -255,12 +257,9 @@ def _sort_key(d: dict, rules: IndexRules) -> tuple:
 def _rank(unit_type: str, drafts: list[dict], rules: IndexRules, last: Mapping[str, Comparison]) -> list[UnitIndex]:
     """Competition ranking, descending: equal keys share a rank and the next rank skips (1, 2, 2, 4)."""
     order = sorted(drafts, key=lambda d: (tuple(-k for k in _sort_key(d, rules)), d["unit"]))
+    ranks = competition_ranks([_sort_key(d, rules) for d in order])
     out: list[UnitIndex] = []
-    previous, rank = None, 0
-    for position, d in enumerate(order, start=1):
-        key = _sort_key(d, rules)
-        if key != previous:
-            rank, previous = position, key
+    for d, rank in zip(order, ranks, strict=True):
         cmp = last.get(d["unit"])
         if cmp is not None and cmp.last_total is not None and not cmp.merged_from:
             change = d["total"] - cmp.last_total

@@ -47,7 +47,8 @@ def setup(app) -> tuple[int, str]:
     """Migrate, create and open the campaign, create an admin with a bearer token."""
     from flask_migrate import upgrade
 
-    from survey_app.services import campaigns, users
+    from survey_app.services import users
+    from survey_app.services.survey import campaigns
     from survey_app.timeutil import now
 
     with app.app_context():
@@ -193,7 +194,7 @@ def generate(app, campaign_id: int, first: int, n: int) -> dict[str, float]:
         timings["rows"], timings["answers"] = t1 - t0, t2 - t1
 
         t3 = time.perf_counter()
-        from survey_app.services import tallies
+        from survey_app.services.survey import tallies
 
         tallies.rebuild_tallies(db.session.get(Campaign, campaign_id))
         timings["rebuild"] = time.perf_counter() - t3
@@ -267,7 +268,7 @@ def run(label: str, url: str, sizes: list[int], requests: int) -> dict[int, dict
         )
     from survey_app.extensions import db
     from survey_app.models import Campaign
-    from survey_app.services.validation import close_and_validate
+    from survey_app.services.survey.closing import close_and_validate
 
     with app.app_context():
         # Closing validates every stored response: the one step whose cost grows with responses.

@@ -29,7 +29,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
-
 from tests.delivery_support import Inbox, SmtpServer  # noqa: E402
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_send"
@@ -75,7 +74,8 @@ def prepare(url: str, n: int, port: int, tmp: Path):
 
     from survey_app import create_app
     from survey_app.extensions import db
-    from survey_app.services import campaigns, delivery, invitations, roster
+    from survey_app.services.delivery import queue as delivery
+    from survey_app.services.survey import campaigns, invitations, roster
     from survey_app.timeutil import now
 
     app = create_app()
@@ -131,7 +131,7 @@ def _bare_child(url: str, port: int, results) -> None:
     from bots.email import build_message
     from survey_app import create_app
     from survey_app.extensions import db
-    from survey_app.services import outbox
+    from survey_app.services.delivery import outbox
 
     app = create_app()
     with app.app_context():

@@ -76,7 +76,7 @@ def prepare(app, n: int, workdir: Path) -> tuple[int, list[str]]:
 
     from survey_app.extensions import db
     from survey_app.models import Invitation
-    from survey_app.services import campaigns, invitations, roster
+    from survey_app.services.survey import campaigns, invitations, roster
     from survey_app.timeutil import now
 
     with app.app_context():
@@ -107,7 +107,7 @@ def verify(app, campaign_id: int, n: int) -> list[str]:
     """Problems found: response and invitation counts, live tallies against a rebuild."""
     from survey_app.extensions import db
     from survey_app.models import Campaign, Invitation, Response
-    from survey_app.services import tallies
+    from survey_app.services.survey import tallies
 
     problems = []
     with app.app_context():

@@ -6,15 +6,20 @@ import time
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from survey_app.services.outbox import Claimed, Outcome
+from survey_app.services.delivery.outbox import Claimed, Outcome
 
 
 class ChannelDown(Exception):
     """The channel cannot be reached at all; the message being sent did not go out.
 
     The worker puts it and the rest of the batch back untried, so nothing is counted as an attempt
-    and nothing is sent twice when the server returns.
+    and nothing is sent twice when the server returns. `code` says why (the pages render it),
+    `detail` keeps the provider's or the network's own words.
     """
+
+    def __init__(self, code: str, detail: str = ""):
+        self.code, self.detail = code, detail
+        super().__init__(f"{code}: {detail}" if detail else code)
 
 
 class Session(Protocol):

@@ -54,7 +54,7 @@ def parse_bounce(message: EmailMessage, bounce_address: str) -> Bounce | None:
     if fields is None or fields.get("action", "").lower() != "failed":
         return None
     parts = [fields.get("status", ""), fields.get("diagnostic-code", ""), fields.get("final-recipient", "")]
-    return Bounce(message_id, " ".join(p for p in parts if p).strip() or "returned as undeliverable")
+    return Bounce(message_id, " ".join(p for p in parts if p).strip())
 
 
 def _delivery_status(message: EmailMessage) -> dict[str, str] | None:
@@ -77,19 +77,16 @@ def _delivery_status(message: EmailMessage) -> dict[str, str] | None:
 @dataclass(frozen=True)
 class BounceReport:
     recorded: int
-    ignored: int
-
-    def __str__(self) -> str:
-        return f"{self.recorded} bounce(s) recorded, {self.ignored} message(s) ignored (not a failure report of ours)"
+    ignored: int  # messages that are not a failure report of one of ours
 
 
 def import_bounces(path: str | Path, bounce_address: str | None) -> BounceReport:
     """Read an exported bounce mailbox and mark the messages it reports as bounced, with the reason."""
-    from survey_app.services.delivery_status import record_bounce
-    from survey_app.services.errors import ServiceError
+    from survey_app.errors import ServiceError
+    from survey_app.services.delivery.status import record_bounce
 
     if not bounce_address:
-        raise ServiceError("MAIL_BOUNCE_ADDRESS is not set: bounces cannot be matched to messages")
+        raise ServiceError("bounce_address_missing")
     recorded = ignored = 0
     for message in read_mail(path):
         bounce = parse_bounce(message, bounce_address)

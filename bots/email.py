@@ -18,8 +18,8 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+from survey_app.services.delivery.outbox import Claimed, Outcome
 from survey_app.services.messages import fill_at_send
-from survey_app.services.outbox import Claimed, Outcome
 from survey_app.timeutil import now
 
 from .base import ChannelDown
@@ -77,10 +77,10 @@ def connect(config: dict) -> smtplib.SMTP:
         smtp.ehlo_or_helo_if_needed()
     except smtplib.SMTPAuthenticationError as exc:
         _close(smtp)
-        raise ChannelDown(f"SMTP login refused ({exc.smtp_code}); check SMTP_USER/SMTP_PASSWORD") from exc
+        raise ChannelDown("smtp_login_refused", f"SMTP {exc.smtp_code}") from exc
     except (OSError, smtplib.SMTPException) as exc:
         _close(smtp)
-        raise ChannelDown(f"SMTP server {host}:{port} unreachable: {exc}") from exc
+        raise ChannelDown("smtp_unreachable", f"{host}:{port}: {exc}") from exc
     return smtp
 
 
@@ -109,7 +109,7 @@ class EmailSession:
             except _Reconnect as exc:
                 self.close()
                 reason = str(exc)
-        raise ChannelDown(f"SMTP connection lost twice: {reason}")
+        raise ChannelDown("smtp_lost_twice", reason)
 
     def _transmit(self, message: Claimed, msg: EmailMessage) -> Outcome:
         smtp = self.smtp
@@ -127,7 +127,7 @@ class EmailSession:
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
             self.smtp = None
             if stage == "DATA":
-                return Outcome.retry(f"connection lost during DATA ({exc}); it may have arrived", uncertain=True)
+                return Outcome.retry("smtp_lost_in_data", str(exc), uncertain=True)
             raise _Reconnect(f"connection lost at {stage}: {exc}") from exc
         self.used += 1
         if code == 250 and stage == "DATA":
@@ -137,8 +137,8 @@ class EmailSession:
             raise _Reconnect(text)
         self._reset()
         if 400 <= code < 500:
-            return Outcome.retry(text)
-        return Outcome.failed(text)
+            return Outcome.retry("smtp_temporary", text)
+        return Outcome.failed("smtp_refused", text)
 
     def _reset(self) -> None:
         try:

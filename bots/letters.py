@@ -17,12 +17,12 @@ from fpdf import FPDF
 from qrcode.constants import ERROR_CORRECT_M
 
 from analysis.vntext import sort_key
+from survey_app.errors import NotFound, ServiceError
 from survey_app.extensions import db
 from survey_app.models import Campaign, Invitation, Respondent, Unit
-from survey_app.services import telegram_links
-from survey_app.services.errors import NotFound, ServiceError
-from survey_app.services.invitations import link_for
+from survey_app.services.delivery import telegram_links
 from survey_app.services.messages import Templates, person_values
+from survey_app.services.survey.invitations import link_for
 
 log = logging.getLogger(__name__)
 FONT_DIR = Path(os.environ.get("LETTER_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
@@ -96,7 +96,7 @@ def _pdf() -> FPDF:
     fonts = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
     missing = [n for n in [*fonts.values(), "DejaVuSansMono.ttf"] if not (FONT_DIR / n).is_file()]
     if missing:
-        raise ServiceError(f"fonts missing in {FONT_DIR}: {', '.join(missing)} (apt-get install fonts-dejavu-core)")
+        raise ServiceError("letter_fonts_missing", folder=str(FONT_DIR), fonts=missing)
     pdf = FPDF(unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
@@ -111,7 +111,7 @@ def print_letters(campaign: Campaign, unit_code: str, out: str | Path) -> int:
     """Write one slip per person of the unit who has not submitted; returns the number of slips."""
     unit = db.session.scalar(sa.select(Unit).where(Unit.campaign_id == campaign.id, Unit.code == unit_code))
     if unit is None:
-        raise NotFound(f"no unit {unit_code!r} in campaign {campaign.code}")
+        raise NotFound("unit_not_in_campaign", unit=unit_code, campaign=campaign.code)
     invitations = db.session.scalars(
         sa.select(Invitation)
         .join(Respondent, Respondent.id == Invitation.respondent_id)
@@ -123,7 +123,7 @@ def print_letters(campaign: Campaign, unit_code: str, out: str | Path) -> int:
         )
     ).all()
     if not invitations:
-        raise ServiceError(f"nobody in unit {unit_code} is waiting for a letter (all submitted or none invited)")
+        raise ServiceError("no_people_in_unit", unit=unit_code)
     invitations = sorted(invitations, key=lambda i: sort_key(i.respondent.full_name))
     templates = Templates.load()
     pdf = _pdf()

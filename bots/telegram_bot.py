@@ -20,7 +20,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update  # noqa:
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes  # noqa: E402
 from telegram.request import BaseRequest  # noqa: E402
 
-from survey_app.services import invitations, responding, telegram_links  # noqa: E402
+from survey_app.services.delivery import telegram_links
+from survey_app.services.survey import invitations, responding  # noqa: E402
 
 from . import texts  # noqa: E402
 from .telegram_send import keyboard  # noqa: E402
@@ -114,10 +115,8 @@ def _press(chat_id: int, data: str) -> Reply:
         return _next_question(token)
     except responding.AlreadySubmitted:
         return Reply(texts.ALREADY)
-    except responding.Gone as exc:
-        return Reply(texts.GONE[exc.reason])
-    except responding.NotOpen:
-        return Reply(texts.GONE["not_open"])
+    except (responding.Gone, responding.NotOpen, responding.UnknownLink) as exc:
+        return Reply(texts.GONE[exc.code])
     except (responding.InvalidAnswers, ValueError, IndexError):
         return _next_question(token)
 

@@ -19,9 +19,9 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup  # noqa: E4
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut  # noqa: E402
 from telegram.request import BaseRequest  # noqa: E402
 
-from survey_app.services import telegram_links  # noqa: E402
+from survey_app.services.delivery import telegram_links  # noqa: E402
+from survey_app.services.delivery.outbox import Claimed, Outcome  # noqa: E402
 from survey_app.services.messages import fill_at_send  # noqa: E402
-from survey_app.services.outbox import Claimed, Outcome  # noqa: E402
 from survey_app.timeutil import now  # noqa: E402
 
 from . import texts  # noqa: E402
@@ -49,16 +49,16 @@ class TelegramSession:
             sent = self.loop.run_until_complete(call)
         except RetryAfter as exc:
             wait = exc.retry_after if isinstance(exc.retry_after, timedelta) else timedelta(seconds=exc.retry_after)
-            return Outcome.defer(now() + wait, f"Telegram flood control: {exc}")
+            return Outcome.defer(now() + wait, "telegram_flood", str(exc))
         except Forbidden as exc:
             telegram_links.mark_blocked(int(message.address))
-            return Outcome.failed(f"người dùng đã chặn bot ({exc})")
+            return Outcome.failed("telegram_blocked", str(exc))
         except BadRequest as exc:
-            return Outcome.failed(f"Telegram từ chối: {exc}")
+            return Outcome.failed("telegram_refused", str(exc))
         except TimedOut as exc:
-            return Outcome.retry(f"Telegram timed out: {exc}", uncertain=True)
+            return Outcome.retry("telegram_timeout", str(exc), uncertain=True)
         except NetworkError as exc:
-            raise ChannelDown(f"Telegram unreachable: {exc}") from exc
+            raise ChannelDown("telegram_unreachable", str(exc)) from exc
         return Outcome.sent(str(sent.message_id))
 
 
@@ -80,7 +80,7 @@ class TelegramChannel:
             try:
                 loop.run_until_complete(bot.initialize())
             except NetworkError as exc:
-                raise ChannelDown(f"Telegram unreachable: {exc}") from exc
+                raise ChannelDown("telegram_unreachable", str(exc)) from exc
             yield TelegramSession(bot, loop)
         finally:
             loop.run_until_complete(bot.shutdown())

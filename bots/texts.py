@@ -20,6 +20,7 @@ SUBMIT = "Nộp phiếu"
 THANKS = "Phiếu đã được ghi nhận. Cảm ơn anh/chị đã tham gia khảo sát!"
 ALREADY = "Phiếu của anh/chị đã được nộp trước đó. Không cần làm gì thêm."
 GONE = {
+    "unknown": "Không tìm thấy phiếu khảo sát của anh/chị; vui lòng dùng đường liên kết trong thư mời mới nhất.",
     "closed": "Đợt khảo sát đã kết thúc, không thể trả lời thêm.",
     "revoked": "Đường liên kết này đã được thay thế; vui lòng dùng thư mời mới nhất.",
     "not_open": "Đợt khảo sát chưa bắt đầu. Vui lòng quay lại sau.",

@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from flask import current_app
 
-from survey_app.services import outbox, telegram_links
-from survey_app.services.outbox import Claimed, Outcome
+from survey_app.services.delivery import outbox, telegram_links
+from survey_app.services.delivery.outbox import Claimed, Outcome
 
 from .base import Channel, ChannelDown
 
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 def build_channels(only: tuple[str, ...] | None = None) -> dict[str, Channel]:
     """The configured channels (or just `only`); Telegram and Zalo are imported only when used."""
-    from survey_app.services.delivery import configured_channels
+    from survey_app.services.delivery.queue import configured_channels
 
     config = current_app.config
     channels: dict[str, Channel] = {}
@@ -55,7 +55,7 @@ def run_batch(
     for name in channels:
         mine = [m for m in claimed if m.channel == name]
         for m in [m for m in mine if m.cancel_reason]:
-            outbox.record(m, Outcome("cancelled", error=m.cancel_reason))
+            outbox.record(m, Outcome.cancelled(m.cancel_reason))
         _send_all(channels[name], [m for m in mine if not m.cancel_reason], should_stop)
     return len(claimed)
 
@@ -68,7 +68,7 @@ def _send_all(channel: Channel, messages: list[Claimed], should_stop: Callable[[
             outbox.mark_in_flight(messages[0].id)
             for i, message in enumerate(messages):
                 if should_stop():
-                    outbox.release(messages[i:], "worker stopping", delay=0)
+                    outbox.release(messages[i:], "worker_stopping", delay=0)
                     return
                 try:
                     outcome = session.send(message)
@@ -76,12 +76,12 @@ def _send_all(channel: Channel, messages: list[Claimed], should_stop: Callable[[
                     raise
                 except Exception as exc:  # a bug or an unexpected library error: never lose the row
                     log.exception("outbox %s (%s): unexpected error while sending", message.id, channel.name)
-                    outcome = Outcome.retry(f"{type(exc).__name__}: {exc}", uncertain=True)
+                    outcome = Outcome.retry("unexpected_error", f"{type(exc).__name__}: {exc}", uncertain=True)
                 nxt = messages[i + 1].id if i + 1 < len(messages) else None
                 outbox.record(message, outcome, next_id=nxt)
     except ChannelDown as exc:
         held = outbox.still_held([m.id for m in messages])
-        outbox.release([m for m in messages if m.id in held], str(exc))
+        outbox.release([m for m in messages if m.id in held], exc.code, exc.detail)
 
 
 def run(

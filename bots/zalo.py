@@ -14,30 +14,31 @@ from datetime import UTC, datetime, time, timedelta
 
 import httpx
 
-from survey_app.services import zalo_state
+from survey_app.services.delivery import zalo_state
+from survey_app.services.delivery.outbox import Claimed, Outcome
 from survey_app.services.messages import fill_at_send
-from survey_app.services.outbox import Claimed, Outcome
 from survey_app.timeutil import VN, now
 
 from .base import ChannelDown, Pacer
 
 log = logging.getLogger(__name__)
 
+# Zalo's error codes → ours. PERSON: final for that person; SETUP: the OA must be fixed first.
 PERSON = {
-    -108: "số điện thoại không hợp lệ",
-    -118: "số điện thoại không có tài khoản Zalo",
-    -119: "tài khoản Zalo không nhận được tin",
-    -114: "người dùng không nhận được tin (không hoạt động hoặc đã chặn)",
-    -139: "người dùng đã từ chối nhận tin",
-    -141: "người dùng đã từ chối nhận tin từ OA",
+    -108: "zalo_invalid_phone",
+    -118: "zalo_no_account",
+    -119: "zalo_cannot_receive",
+    -114: "zalo_inactive",
+    -139: "zalo_declined",
+    -141: "zalo_declined_oa",
 }
 QUOTA = (-115, -144, -147, -160)
 NIGHT = -133
 SETUP = {
-    -131: "mẫu ZNS chưa được duyệt",
-    -135: "OA chưa có quyền gửi ZNS",
-    -136: "tài khoản Zalo Cloud chưa liên kết",
-    -137: "tài khoản Zalo Cloud hết tiền",
+    -131: "zalo_template_unapproved",
+    -135: "zalo_no_zns_permission",
+    -136: "zalo_cloud_unlinked",
+    -137: "zalo_cloud_no_funds",
 }
 EXPIRED = (-124, -216)
 
@@ -76,10 +77,10 @@ class ZaloSession:
         at = now()
         window = next_window_start(at, self.config)
         if window is not None:
-            return Outcome.defer(window, "ngoài giờ được gửi Zalo")
+            return Outcome.defer(window, "zalo_outside_hours")
         paused = zalo_state.paused_until()
         if paused is not None:
-            return Outcome.defer(paused, "Zalo đang tạm dừng (hết hạn mức trong ngày)")
+            return Outcome.defer(paused, "zalo_paused")
         for _ in range(2):
             self.token = self.token or zalo_state.access_token() or self._refresh(None)
             body = self._call(message)
@@ -88,7 +89,7 @@ class ZaloSession:
                 self.token = self._refresh(self.token)
                 continue
             return self._outcome(message, code, body, at)
-        return Outcome.retry("Zalo access token refused twice")
+        return Outcome.retry("zalo_token_refused")
 
     def _call(self, message: Claimed) -> dict:
         kind, _, target = message.address.partition(":")
@@ -115,7 +116,7 @@ class ZaloSession:
         try:
             response = self.client.post(url, json=payload, headers={"access_token": self.token or ""})
         except httpx.ConnectError as exc:
-            raise ChannelDown(f"Zalo unreachable: {exc}") from exc
+            raise ChannelDown("zalo_unreachable", str(exc)) from exc
         except httpx.TimeoutException as exc:
             return {"error": "timeout", "message": str(exc)}
         if response.status_code >= 500:
@@ -125,9 +126,9 @@ class ZaloSession:
     def _outcome(self, message: Claimed, code, body: dict, at: datetime) -> Outcome:
         text = f"Zalo {code}: {body.get('message', '')}"
         if code == "timeout":
-            return Outcome.retry(f"Zalo did not answer in time: {body['message']}", uncertain=True)
+            return Outcome.retry("zalo_timeout", body["message"], uncertain=True)
         if code == "http":
-            return Outcome.retry(text)
+            return Outcome.retry("zalo_http", text)
         if code == 0:
             data = body.get("data") or {}
             quota = data.get("quota") or {}
@@ -138,16 +139,16 @@ class ZaloSession:
                     zalo_state.pause(next_day(at), "daily ZNS quota used up")
             return Outcome.sent(str(data.get("msg_id") or data.get("message_id") or ""))
         if code in PERSON:
-            return Outcome.failed(f"{PERSON[code]} ({text})")
+            return Outcome.failed(PERSON[code], text)
         if code in QUOTA:
             until = next_day(at)
             zalo_state.pause(until, text)
-            return Outcome.defer(until, f"hết hạn mức Zalo trong ngày ({text})")
+            return Outcome.defer(until, "zalo_quota", text)
         if code == NIGHT:
-            return Outcome.defer(next_morning(at, self.config), f"mẫu không được gửi ban đêm ({text})")
+            return Outcome.defer(next_morning(at, self.config), "zalo_night", text)
         if code in SETUP:
-            raise ChannelDown(f"{SETUP[code]} ({text})")
-        return Outcome.retry(text)
+            raise ChannelDown(SETUP[code], text)
+        return Outcome.retry("zalo_error", text)
 
     def _refresh(self, stale: str | None) -> str:
         cfg = self.config
@@ -160,15 +161,15 @@ class ZaloSession:
             )
             pair = response.json()
             if "access_token" not in pair:
-                raise ChannelDown(f"Zalo refused the refresh token: {pair.get('error_name') or pair}")
+                raise ChannelDown("zalo_refresh_refused", str(pair.get("error_name") or pair))
             return pair
 
         try:
             return zalo_state.refresh(exchange, stale)
         except zalo_state.ZaloAuthError as exc:
-            raise ChannelDown(str(exc)) from exc
+            raise ChannelDown("zalo_no_refresh_token") from exc
         except httpx.HTTPError as exc:
-            raise ChannelDown(f"Zalo OAuth unreachable: {exc}") from exc
+            raise ChannelDown("zalo_oauth_unreachable", str(exc)) from exc
 
 
 class ZaloChannel:

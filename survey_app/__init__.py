@@ -33,12 +33,13 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(respond_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
-    app.register_blueprint(index_bp)  # the index pages, and the appraisal/index/report commands
+    app.register_blueprint(index_bp)
     csrf.exempt(api_bp)  # the JSON API is addressed by token or bearer header, never by cookie
 
-    from . import auth, cli, security
+    from . import auth, cli, filters, security
 
     cli.init_app(app)
+    filters.init_app(app)
     security.init_app(app)
     auth.init_app(app)
     return app

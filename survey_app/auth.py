@@ -9,8 +9,8 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, user_loaded_from_request
 
 from .extensions import login_manager
-
-READ = ("admin", "monitor", "unit")
+from .models.enums import READ_ROLES
+from .texts import say
 
 
 class _NoSessionForBearer(SecureCookieSessionInterface):
@@ -34,7 +34,7 @@ def init_app(app: Flask) -> None:
         """`Authorization: Bearer <token>` from `flask users token` signs a script in for one request."""
         header = req.headers.get("Authorization", "")
         if header.startswith("Bearer "):
-            from .services.users import user_for_token
+            from .services.users import user_for_token  # the user loader runs per request, after the app is built
 
             return user_for_token(header[7:].strip())
         return None
@@ -42,8 +42,11 @@ def init_app(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def unauthorized():
         if request.path.startswith("/api/"):
-            return jsonify(error="unauthorized", message="sign in or send a bearer token"), 401
+            return jsonify(error="unauthorized", message=say("unauthorized")), 401
         return redirect(url_for("admin.login", next=request.path))
+
+
+READ = READ_ROLES  # every signed-in role may read what its role allows
 
 
 def roles(*allowed: str):

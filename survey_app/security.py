@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
+from .errors import NotFound
 from .extensions import db, login_manager
-from .services.errors import NotFound
+from .texts import say, say_error
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -23,8 +24,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def not_found(exc: NotFound):
         if request.path.startswith("/api/"):
-            return jsonify(error="not_found", message=str(exc)), 404
-        return HTTPNotFound(description=str(exc))
+            return jsonify(error=exc.code, message=say_error(exc)), 404
+        return HTTPNotFound(description=say_error(exc))
 
     @app.after_request
     def headers(resp: Response) -> Response:
@@ -38,7 +39,7 @@ def init_app(app: Flask) -> None:
         return resp
 
     login_manager.login_view = "admin.login"
-    login_manager.login_message = "Vui lòng đăng nhập."
+    login_manager.login_message = say("login_required")
 
     @login_manager.user_loader
     def load_user(user_id: str):

@@ -20,15 +20,18 @@ def aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def parse_local(text: str) -> datetime:
-    """'2024-12-20' or '2024-12-20 17:00' in Vietnam time → aware datetime (a bare date means 23:59)."""
+def parse_local(text: str, closing: bool = False) -> datetime:
+    """'2024-12-20' or '2024-12-20 17:00' in Vietnam time → aware datetime.
+
+    A bare date opens at 00:00 and, for a closing time (`closing`), closes at 23:59 of that day.
+    """
     text = text.strip()
-    for fmt, end_of_day in (("%Y-%m-%d %H:%M", False), ("%Y-%m-%dT%H:%M", False), ("%Y-%m-%d", True)):
+    for fmt, bare in (("%Y-%m-%d %H:%M", False), ("%Y-%m-%dT%H:%M", False), ("%Y-%m-%d", True)):
         try:
             value = datetime.strptime(text, fmt)
         except ValueError:
             continue
-        if end_of_day:
+        if bare and closing:
             value = value.replace(hour=23, minute=59)
         return value.replace(tzinfo=VN)
     raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD or YYYY-MM-DD HH:MM, Vietnam time)")

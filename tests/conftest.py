@@ -3,10 +3,7 @@ TEST_DATABASE_URL is set), emptied between tests, plus ready-made campaigns."""
 
 from __future__ import annotations
 
-import csv
 import os
-from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,14 +12,12 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from survey_app import create_app
-from survey_app.config import ROOT, TestConfig
+from survey_app.config import TestConfig
 from survey_app.extensions import db, limiter
-from survey_app.models import Campaign, Invitation, Respondent
-from survey_app.services import campaigns, invitations, roster
-from survey_app.timeutil import now
+
+from .support.campaigns import Setup, make_campaign, person
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
-PACKS = ROOT / "questionnaires"
 
 
 def _database_url(backend: str, tmp_root: Path) -> str:
@@ -93,58 +88,6 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def write_csv(path: Path, header: list[str], rows: list[list]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
-    return path
-
-
-RESPONDENT_HEADER = [
-    "unit_code",
-    "group_code",
-    "full_name",
-    "position",
-    "email",
-    "phone",
-    "zalo_id",
-    "telegram_username",
-]
-
-
-@dataclass
-class Setup:
-    """A campaign with respondents and live links; `tokens[email]` is each person's token."""
-
-    campaign: Campaign
-    tokens: dict[str, str] = field(default_factory=dict)
-
-    def token(self, email: str) -> str:
-        return self.tokens[email]
-
-
-def make_campaign(app, tmp_path: Path, pack: str, people: list[list], code: str = "T") -> Setup:
-    """Create and open a campaign from a shipped pack, import `people`, issue links."""
-    start = now()
-    c = campaigns.create_campaign(PACKS / pack, code, start - timedelta(days=1), start + timedelta(days=10))
-    campaigns.open_campaign(c.code)
-    roster.import_respondents(c, write_csv(tmp_path / f"{code}-people.csv", RESPONDENT_HEADER, people))
-    invitations.issue_invitations(c)
-    setup = Setup(c)
-    rows = db.session.execute(
-        sa.select(Respondent.email, Invitation.nonce)
-        .join(Invitation, Invitation.respondent_id == Respondent.id)
-        .where(Invitation.campaign_id == c.id, Invitation.revoked_at.is_(None))
-    )
-    setup.tokens = {email: invitations.derive_token(c.id, nonce) for email, nonce in rows}
-    return setup
-
-
-def person(i: int, unit: str, group: str) -> list:
-    return [unit, group, f"Người Thử {i}", "Chuyên viên", f"p{i}@thu.example", f"09120000{i:02d}", "", ""]
-
-
 @pytest.fixture
 def sonla(app, tmp_path) -> Setup:
     """Sơn La 2024: two departments and one district, a few people in each group."""
@@ -176,10 +119,5 @@ def matrix(app, tmp_path) -> Setup:
     return setup
 
 
-def full_answers(q, option: str = "A") -> dict:
-    """Every question of a questionnaire answered with one option."""
-    return {s.unit.code: {qq.code: option for qq in s.questions} for s in q.sections}
-
-
-# Browser fixtures live in browser_support.py; defined here once so every module shares one Chromium.
-from .browser_support import browser, live_server, phone, phone_without_js  # noqa: E402,F401
+# Browser fixtures live in support/browser.py; imported here once so every module shares one Chromium.
+from .support.browser import browser, live_server, phone, phone_without_js  # noqa: E402,F401

@@ -17,10 +17,10 @@ from survey_app.config import ROOT
 from survey_app.extensions import db
 from survey_app.logs import RedactTokens, redact
 from survey_app.models import Invitation, Response
-from survey_app.services import responding
+from survey_app.services.survey import responding
 from survey_app.timeutil import VN, now
 
-from .conftest import full_answers
+from .support.campaigns import full_answers
 
 ALLOWED_FKS = {"campaign", "respondent_group", "unit", "question", "response"}
 PERSONAL = re.compile(r"invitation|respondent|person|token|nonce|email|phone|zalo|telegram|name|ip_addr|remote|agent")

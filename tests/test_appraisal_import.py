@@ -9,13 +9,17 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from survey_app.documents import appraisal_form
+from survey_app.errors import ImportRejected
 from survey_app.extensions import db
 from survey_app.models import AppraisalPoint, LastYearResult, SatisfactionScore, Unit
-from survey_app.services import appraisal, responding
-from survey_app.services import index as index_service
-from survey_app.services.errors import ImportRejected
+from survey_app.services.index import build_index, lastyear
+from survey_app.services.index import imports as appraisal
+from survey_app.services.index.statistics import response_answers
+from survey_app.services.survey import responding
+from survey_app.texts import say_row
 
-from .conftest import full_answers, make_campaign, person, write_csv
+from .support.campaigns import full_answers, make_campaign, person, write_csv
 
 UNITS = ["SO-NV", "SO-TC"]
 
@@ -40,7 +44,7 @@ def small(app, tmp_path):
 
 def _appraisal_file(tmp_path, campaign, edit=None):
     path = tmp_path / "appraisal.xlsx"
-    appraisal.write_appraisal_template(campaign, path)
+    appraisal_form(campaign, path)
     wb = load_workbook(path)
     ws = wb.active
     for row in ws.iter_rows(min_row=2):
@@ -54,7 +58,7 @@ def _appraisal_file(tmp_path, campaign, edit=None):
 
 def test_template_lists_units_areas_and_appraisal_maxima(small, tmp_path):
     path = tmp_path / "t.xlsx"
-    assert appraisal.write_appraisal_template(small.campaign, path) == 16  # 2 units × 8 areas
+    assert appraisal_form(small.campaign, path) == 16  # 2 units × 8 areas
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("Mã đơn vị", "Tên đơn vị", "Mã lĩnh vực")
     lv1 = next(r for r in rows if r[0] == "SO-NV" and r[2] == "LV1")
@@ -77,13 +81,13 @@ def test_every_error_is_listed_and_nothing_is_written(small, tmp_path):
 
     with pytest.raises(ImportRejected) as exc:
         appraisal.import_appraisal(small.campaign, _appraisal_file(tmp_path, small.campaign, spoil))
-    reasons = [(i.row, i.column, i.reason) for i in exc.value.issues]
-    assert reasons[0] == (2, "unit_code", "không có đơn vị mã 'SO-XX' trong đợt khảo sát")
-    assert (3, "appraised", "điểm lĩnh vực LV2 của SO-NV là 99, vượt điểm tối đa thẩm định 9,5") in reasons
-    assert (4, "appraised", "điểm âm (-1)") in reasons
-    assert (5, "appraised", "'mười' không phải là số") in reasons
-    assert any(r[0] == 6 and r[1] == "area" for r in reasons)
-    assert reasons[-1][2].startswith("thiếu đơn vị SO-TC")
+    reasons = [say_row(i) for i in exc.value.issues]
+    assert reasons[0] == "dòng 2, cột Mã đơn vị: không có đơn vị mã «SO-XX» trong đợt khảo sát"
+    assert "dòng 3, cột Điểm thẩm định: điểm lĩnh vực LV2 của SO-NV là 99, vượt điểm tối đa thẩm định 9,5" in reasons
+    assert "dòng 4, cột Điểm thẩm định: điểm âm (-1)" in reasons
+    assert "dòng 5, cột Điểm thẩm định: «mười» không phải là số" in reasons
+    assert any(i.row == 6 and i.column == "area" and i.code == "area_not_of_type" for i in exc.value.issues)
+    assert reasons[-1].startswith("cột Mã đơn vị: thiếu đơn vị SO-TC (Sở Tài chính)")
     assert db.session.scalar(sa.select(sa.func.count(AppraisalPoint.id))) == 0
 
 
@@ -100,21 +104,21 @@ def test_index_from_the_database_is_the_sum_of_its_parts(small, tmp_path):
         ["Mã năm trước", "Mã năm nay", "Tổng điểm", "Xếp hạng", "Nhóm"],
         [["SO-NOI-VU", "SO-NV", "80,5", "2", "B"], ["SO-TC", "", "85", "1", "B"], ["SO-CU", "-", "70", "3", "B"]],
     )
-    index_service.import_last_year(c, last)
+    lastyear.import_last_year(c, last)
     assert db.session.scalar(sa.select(sa.func.count(LastYearResult.id))) == 3
-    result = index_service.compute_campaign_index(c)
+    result = build_index(c).result
     nv = next(u for u in result.units if u.unit == "SO-NV")
     # Appraisal: 90 % of each area's appraisal maximum (12 − 2,5 → 8,55; …), summed by the database read.
     expected_appraisal = sum((round(m * D("0.9"), 2) for m in appraisal.appraisal_max(c.pack, "so").values()), D(0))
     assert nv.appraisal == expected_appraisal
     # Survey: two A (1) and one B (0,6) on every question → 20 × 2,6 / 3 = 17,33 (rounded per question)
-    from survey_app.services.scores import unit_scores
+    from survey_app.services.survey.scores import unit_scores
 
     assert nv.survey == unit_scores(c)["SO-NV"].total
     assert nv.satisfaction == D("9.55")
     assert nv.total == nv.appraisal + nv.survey + nv.satisfaction
     assert (nv.last.last_total, nv.last.points_change) == (D("80.5"), nv.total - D("80.5"))
-    answers = index_service.response_answers(c)
+    answers = response_answers(c)
     assert len(answers) == 3 * 32 and {a["unit"] for a in answers} == {"SO-NV"}
 
 
@@ -126,11 +130,11 @@ def test_satisfaction_and_last_year_errors(small, tmp_path):
     )
     with pytest.raises(ImportRejected) as exc:
         appraisal.import_satisfaction(small.campaign, sat)
-    assert [str(i) for i in exc.value.issues] == [
-        "row 2, column points: điểm 11 vượt điểm tối đa 10",
-        "row 3, column unit_code: đơn vị SO-NV đã có ở dòng 2",
-        "row 4, column percent: tỷ lệ 120 vượt 100%",
-        "row 5, column unit_code: không có đơn vị mã 'SO-XX' trong đợt khảo sát",
+    assert [say_row(i) for i in exc.value.issues] == [
+        "dòng 2, cột Điểm: điểm 11 vượt điểm tối đa 10",
+        "dòng 3, cột Mã đơn vị: đơn vị SO-NV đã có ở dòng 2",
+        "dòng 4, cột Tỷ lệ: tỷ lệ 120 vượt 100%",
+        "dòng 5, cột Mã đơn vị: không có đơn vị mã «SO-XX» trong đợt khảo sát",
     ]
     last = write_csv(
         tmp_path / "ly.csv",
@@ -138,6 +142,6 @@ def test_satisfaction_and_last_year_errors(small, tmp_path):
         [["SO-CU", "80", "1"], ["SO-NV", "tám mươi", "2"], ["SO-TC", "85", "nhất"]],
     )
     with pytest.raises(ImportRejected) as exc:
-        index_service.import_last_year(small.campaign, last)
+        lastyear.import_last_year(small.campaign, last)
     assert [(i.row, i.column) for i in exc.value.issues] == [(2, "code"), (3, "total"), (4, "rank")]
     assert db.session.scalar(sa.select(sa.func.count(LastYearResult.id))) == 0

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from bots import worker
 from survey_app.extensions import db
 from survey_app.models import OutboxMessage
-from survey_app.services import delivery
+from survey_app.services.delivery import queue as delivery
 
-from .delivery_support import Inbox, SmtpServer, configure_email
+from .support.delivery import Inbox, SmtpServer, configure_email
 
 BOUNCE = "tra-lai@sonla.example"
 
@@ -66,21 +66,22 @@ def test_a_failure_report_marks_its_message_bounced_with_the_reason(app, runner,
     box.close()
     out = runner.invoke(args=["invitations", "bounces", str(tmp_path / "bounces.mbox")])
     assert out.exit_code == 0, out.output
-    assert out.output.strip() == "1 bounce(s) recorded, 2 message(s) ignored (not a failure report of ours)"
+    assert out.output.strip() == "Đã ghi 1 thư bị trả lại; bỏ qua 2 thư (không phải thư báo lỗi của hệ thống)."
     status = dict(db.session.execute(sa.select(OutboxMessage.address, OutboxMessage.status)).all())
     assert status[first] == "bounced" and status[second] == "sent" and status[third] == "sent"
     reason = db.session.scalar(sa.select(OutboxMessage.last_error).where(OutboxMessage.address == first))
     assert reason == f"5.1.1 smtp; 550 5.1.1 <x>: Recipient address rejected rfc822; {first}"
     failures = runner.invoke(args=["invitations", "failures"]).output.splitlines()
-    assert len(failures) == 2 and failures[-1] == "1 failure(s)"
-    assert "\temail\tinvitation\tbounced\t5.1.1 smtp; 550 5.1.1" in failures[0]
+    assert len(failures) == 2 and failures[-1] == "1 tin lỗi."
+    assert "\temail\tthư mời\tbị trả lại\tmáy chủ thư của người nhận trả lại thư (5.1.1 smtp; 550 5.1.1" in failures[0]
+    assert failures[0].endswith("→ thử: Zalo, thư in có mã QR")
     # The same report read again records nothing twice.
     again = runner.invoke(args=["invitations", "bounces", str(tmp_path / "bounces.mbox")])
-    assert again.output.strip() == "0 bounce(s) recorded, 3 message(s) ignored (not a failure report of ours)"
+    assert again.output.strip() == "Đã ghi 0 thư bị trả lại; bỏ qua 3 thư (không phải thư báo lỗi của hệ thống)."
 
 
 def test_without_a_bounce_address_the_command_says_why(app, runner, tmp_path):
     (tmp_path / "empty").mkdir()
     out = runner.invoke(args=["invitations", "bounces", str(tmp_path / "empty")])
     assert out.exit_code == 1
-    assert "MAIL_BOUNCE_ADDRESS is not set" in out.output
+    assert "Chưa đặt MAIL_BOUNCE_ADDRESS nên không ghép được thư báo lỗi với tin đã gửi." in out.output

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from survey_app.extensions import db
 from survey_app.models import Response
 from survey_app.respond.texts import MESSAGES
-from survey_app.services import responding
+from survey_app.services.survey import responding
 
-from .browser_support import ARTIFACTS
+from .support.browser import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

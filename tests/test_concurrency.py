@@ -14,9 +14,9 @@ from werkzeug.serving import make_server
 
 from survey_app.extensions import db
 from survey_app.models import Answer, AnswerTally, Invitation, ProgressCounter, Response, ResponseCount
-from survey_app.services import responding
+from survey_app.services.survey import responding
 
-from .conftest import full_answers
+from .support.campaigns import full_answers
 
 N = 8
 

@@ -13,10 +13,11 @@ import urllib.request
 import pytest
 
 from survey_app.extensions import db
-from survey_app.services import monitoring, responding, users
+from survey_app.services import monitoring, users
+from survey_app.services.survey import responding
 
-from .browser_support import ARTIFACTS
-from .conftest import full_answers
+from .support.browser import ARTIFACTS
+from .support.campaigns import full_answers
 
 pytestmark = pytest.mark.browser
 

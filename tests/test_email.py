@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from bots import worker
 from survey_app.extensions import db
 from survey_app.models import Invitation, OutboxMessage, Respondent
-from survey_app.services import delivery, delivery_status
+from survey_app.services.delivery import queue as delivery
+from survey_app.services.delivery import status as delivery_status
 
-from .delivery_support import LINK, Inbox, SmtpServer, body_text, configure_email
+from .support.delivery import LINK, Inbox, SmtpServer, body_text, configure_email
 
 
 @pytest.fixture
@@ -68,15 +69,20 @@ def test_refused_recipients_fail_or_retry_by_reply_code_while_the_rest_go(sonla,
     delivery.queue_invitations(sonla.campaign, "email")
     drain()
     status = {m.address: m for m in rows()}
-    assert status["p2@thu.example"].status == "failed" and "550" in status["p2@thu.example"].last_error
+    refused = status["p2@thu.example"]
+    assert (refused.status, refused.error_code) == ("failed", "smtp_refused") and "550" in refused.last_error
     temp = status["p3@thu.example"]
-    assert temp.status == "pending" and temp.attempts == 1 and "452" in temp.last_error
+    assert (temp.status, temp.attempts, temp.error_code) == (
+        "pending",
+        1,
+        "smtp_temporary",
+    ) and "452" in temp.last_error
     assert sorted(r for _, (r,), _ in smtp.inbox.received) == sorted(
         a for a in status if a not in ("p2@thu.example", "p3@thu.example")
     )
     failures = delivery_status.delivery_failures(sonla.campaign)
     assert [(f.full_name, f.channel, f.status) for f in failures] == [("Người Thử 2", "email", "failed")]
-    assert "Zalo" in failures[0].suggestion
+    assert failures[0].try_instead == ("zalo", "letter") and failures[0].code == "smtp_refused"
     last = delivery_status.last_status_by_respondent(sonla.campaign, [status[a].respondent_id for a in status])
     assert last[status["p2@thu.example"].respondent_id] == {"email": "failed"}
     assert last[status["p1@thu.example"].respondent_id] == {"email": "sent"}
@@ -89,9 +95,9 @@ def test_missing_or_malformed_addresses_are_skipped_with_a_reason(sonla, smtp):
     db.session.commit()
     report = delivery.queue_invitations(sonla.campaign, "email")
     assert report.queued == 5
-    assert sorted(str(s) for s in report.skipped) == [
-        "Người Thử 4 (email): không có địa chỉ email",
-        "Người Thử 5 (email): địa chỉ email không hợp lệ",
+    assert sorted((s.full_name, s.channel, s.reason) for s in report.skipped) == [
+        ("Người Thử 4", "email", "no_email"),
+        ("Người Thử 5", "email", "bad_email"),
     ]
     assert drain() == 5 and len(smtp.inbox.received) == 5
 
@@ -105,7 +111,7 @@ def test_server_down_mid_batch_keeps_the_rest_pending_and_sends_each_once_when_i
     assert len(smtp.inbox.received) == 3
     pending = [m for m in rows() if m.status == "pending"]
     assert len(pending) == 4 and all(m.attempts == 0 and m.in_flight_at is None for m in pending)
-    assert all("421" in m.last_error or "unreachable" in m.last_error for m in pending)
+    assert all(m.error_code in ("smtp_lost_twice", "smtp_unreachable") for m in pending)
     assert worker.run_batch(worker.build_channels(("email",))) == 0  # not due yet: they wait, untried
     smtp.inbox.down_after = None
     smtp.start()
@@ -118,9 +124,9 @@ def test_server_down_mid_batch_keeps_the_rest_pending_and_sends_each_once_when_i
 
 
 def test_a_reminder_carries_the_current_link_after_a_reissue_and_none_goes_after_submit(sonla, smtp, app):
-    from survey_app.services import invitations, responding
+    from survey_app.services.survey import invitations, responding
 
-    from .conftest import full_answers
+    from .support.campaigns import full_answers
 
     delivery.queue_invitations(sonla.campaign, "email")
     drain()

@@ -10,7 +10,7 @@ import pytest
 from analysis.index import IndexRules, compute_index
 from analysis.index_summary import area_stats, survey_summary, type_summary
 
-from .index_data import AREAS, BANDS, TOTALS, UNIT_TYPES, UNITS, points_table, sample_result
+from .support.index_data import AREAS, BANDS, TOTALS, UNIT_TYPES, UNITS, points_table, sample_result
 
 
 def test_totals_are_the_sum_of_the_three_sources_per_area():

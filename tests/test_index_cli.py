@@ -10,9 +10,9 @@ from docx import Document
 from openpyxl import Workbook, load_workbook
 
 from survey_app.extensions import db
-from survey_app.models import AppraisalPoint
-from survey_app.services import index as index_service
+from survey_app.models import AppraisalPoint, IndexStatistics
 from survey_app.services import users
+from survey_app.services.index import build_index
 
 from .test_appraisal_import import _appraisal_file, small  # noqa: F401  (fixture)
 
@@ -35,22 +35,24 @@ def run(runner, *args: str, code: int = 0) -> list[str]:
 def test_commands_from_template_to_report(runner, small, tmp_path):  # noqa: F811
     c = small.campaign
     tpl = tmp_path / "appraisal.xlsx"
-    assert run(runner, "appraisal", "template", "--out", str(tpl)) == [f"16 dòng (đơn vị × lĩnh vực) đã ghi vào {tpl}"]
+    assert run(runner, "appraisal", "template", "--out", str(tpl)) == [f"Đã ghi 16 dòng (đơn vị × lĩnh vực) vào {tpl}."]
     filled = _appraisal_file(tmp_path, c)
-    assert run(runner, "appraisal", "import", str(filled)) == ["16 dòng điểm thẩm định đã nhập cho 2 đơn vị"]
+    assert run(runner, "appraisal", "import", str(filled)) == ["Đã nhập 16 dòng điểm thẩm định cho 2 đơn vị."]
     bad = tmp_path / "bad.csv"
     bad.write_text("Mã đơn vị,Điểm\nSO-NV,x\n", encoding="utf-8")
     out = run(runner, "satisfaction", "import", str(bad), code=1)
-    assert out[0] == "Error: 2 problem(s), nothing imported:" and "'x' không phải là số" in out[1]
+    assert out[0] == "Error: Tệp có 2 lỗi; chưa nhập gì. Sửa các dòng dưới đây rồi tải lên lại."
+    assert out[1] == "dòng 2, cột Điểm: «x» không phải là số"
+    assert out[2] == "cột Mã đơn vị: thiếu đơn vị SO-TC (Sở Tài chính): tệp không có dòng nào của đơn vị"
     good = tmp_path / "sat.csv"
     good.write_text("Mã đơn vị;Điểm hài lòng\nSO-NV;9,5\nSO-TC;9\n", encoding="utf-8")
-    assert run(runner, "satisfaction", "import", str(good)) == ["điểm hài lòng của 2 đơn vị đã nhập"]
+    assert run(runner, "satisfaction", "import", str(good)) == ["Đã nhập điểm hài lòng của 2 đơn vị."]
 
     xlsx = tmp_path / "chi-so-cchc-2024.xlsx"
-    assert run(runner, "index", "export", "--out", str(xlsx))[0] == f"2 đơn vị; bảng chỉ số đã ghi vào {xlsx}"
+    assert run(runner, "index", "export", "--out", str(xlsx))[0] == f"2 đơn vị; đã ghi bảng chỉ số vào {xlsx}."
     wb = load_workbook(xlsx)
     assert wb.sheetnames[:4] == ["Biểu 1", "Biểu 2", "Biểu 3", "Biểu 4"] and "Thông tin" in wb.sheetnames
-    result = index_service.compute_campaign_index(c)
+    result = build_index(c).result
     b1 = {r[1]: r[6] for r in wb["Biểu 1"].iter_rows(min_row=3, values_only=True)}
     assert b1 == {u.unit: float(u.total) for u in result.units}
     info = dict(wb["Thông tin"].iter_rows(min_row=3, values_only=True))
@@ -81,7 +83,7 @@ def test_fill_command(runner, small, tmp_path):  # noqa: F811
     ws.append(["Sở Tài chính", 5, None])
     path = tmp_path / "theirs.xlsx"
     wb.save(path)
-    scores = {u.unit: u.survey for u in index_service.compute_campaign_index(small.campaign).units}
+    scores = {u.unit: u.survey for u in build_index(small.campaign).result.units}
     out = run(
         runner,
         "index",
@@ -112,7 +114,7 @@ def test_fill_command(runner, small, tmp_path):  # noqa: F811
         "survey=B",
         "--force",
     )
-    assert out == ["dòng 1 không khớp đơn vị nào: 'Đơn vị'", f"2 ô đã ghi vào {path} (2 dòng khớp đơn vị)"]
+    assert out == ["dòng 1 không khớp đơn vị nào: 'Đơn vị'", f"Đã ghi 2 ô vào {path} (2 dòng khớp đơn vị)."]
     ws = load_workbook(path)["Sở"]
     assert (ws["B2"].value, ws["B3"].value, ws["C2"].value) == (float(scores["SO-NV"]), float(scores["SO-TC"]), "=1+1")
 
@@ -127,6 +129,18 @@ def test_admin_import_preview_then_confirm(app, client, small, tmp_path):  # noq
         page = client.get(f"/admin/index/c/{code}/")
         assert page.status_code == 200 and "style-src 'self' 'unsafe-inline'" in page.headers["Content-Security-Policy"]
         assert "Chỉ số CCHC năm 2024" in page.get_data(as_text=True)
+        assert "Chưa tính thống kê" in page.get_data(as_text=True)  # a page view never resamples
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(IndexStatistics)) == 0
+        db.session.rollback()
+        assert client.post(f"/admin/index/c/{code}/stats").status_code == 302
+        stored = db.session.get(IndexStatistics, small.campaign.id)
+        assert (stored.n_resamples, stored.responses) == (1000, 3)
+        made = stored.computed_at
+        db.session.rollback()
+        page = client.get(f"/admin/index/c/{code}/").get_data(as_text=True)
+        assert "Tính lúc" in page and "từ 3 phiếu hợp lệ" in page
+        assert db.session.get(IndexStatistics, small.campaign.id).computed_at == made  # not recomputed by the view
+        db.session.rollback()
         path = _appraisal_file(tmp_path, small.campaign)
         db.session.rollback()
         with path.open("rb") as fh:
@@ -151,3 +165,17 @@ def test_admin_import_preview_then_confirm(app, client, small, tmp_path):  # noq
             assert r.status_code == 200 and kind in r.headers["Content-Type"]
     finally:
         app.config["WTF_CSRF_ENABLED"] = True
+
+
+def test_statistics_are_an_explicit_step_stored_with_the_campaign(runner, small):  # noqa: F811
+    out = run(runner, "index", "stats", "--resamples", "50", "--seed", "7")
+    assert out[0].startswith("Đã tính thống kê từ 3 phiếu hợp lệ (50 lần lấy mẫu lại) lúc ")
+    from survey_app.services.index import stored_statistics
+
+    stats = stored_statistics(small.campaign)
+    assert stats.responses == 3 and stats.bootstrap.n_resamples == 50 and stats.bootstrap.seed == 7
+    assert {u.unit for u in stats.bootstrap.units} == {"SO-NV"}
+    again = run(runner, "index", "stats", "--resamples", "50", "--seed", "7")
+    assert len(again) == 1
+    assert stored_statistics(small.campaign).bootstrap == stats.bootstrap  # same seed, same result, one row
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(IndexStatistics)) == 1

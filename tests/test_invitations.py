@@ -10,12 +10,13 @@ import string
 import pytest
 import sqlalchemy as sa
 
+from survey_app.errors import NotFound, ServiceError
 from survey_app.extensions import db
 from survey_app.models import Invitation, Respondent
-from survey_app.services import invitations, responding, tallies
-from survey_app.services.errors import NotFound, ServiceError
+from survey_app.services.survey import invitations, responding, tallies
+from survey_app.texts import say_error
 
-from .conftest import RESPONDENT_HEADER, full_answers, person, write_csv
+from .support.campaigns import RESPONDENT_HEADER, full_answers, person, write_csv
 
 BASE64URL = set(string.ascii_letters + string.digits + "-_")
 BASE_URL = "http://survey.test"
@@ -109,10 +110,11 @@ def test_reissue_refused_after_submit_or_for_unknown_person(sonla):
     responding.submit(token, full_answers(responding.open_questionnaire(token)))
     with pytest.raises(ServiceError) as info:
         invitations.reissue_invitation(sonla.campaign, "p2@thu.example")
-    assert str(info.value) == "p2@thu.example has already submitted; a new link would allow a second response"
+    assert (info.value.code, info.value.params) == ("reissue_after_submit", {"person": "p2@thu.example"})
+    assert say_error(info.value) == ("p2@thu.example đã nộp phiếu; cấp đường liên kết mới sẽ cho phép nộp lần thứ hai.")
     with pytest.raises(NotFound) as info:
         invitations.reissue_invitation(sonla.campaign, "nobody@thu.example")
-    assert str(info.value) == "no live invitation for 'nobody@thu.example' in campaign T"
+    assert say_error(info.value) == "nobody@thu.example không có đường liên kết còn hiệu lực trong đợt T."
     assert count(Invitation) == 7
     assert invitations.resolve(token).revoked_at is None
 
@@ -120,18 +122,15 @@ def test_reissue_refused_after_submit_or_for_unknown_person(sonla):
 def test_issue_twice_issues_nothing_new(sonla, tmp_path):
     c = sonla.campaign
     hashes = set(db.session.scalars(sa.select(Invitation.token_hash)))
-    assert str(invitations.issue_invitations(c)) == "0 invitation(s) issued, 7 respondent(s) already had a live link"
+    assert invitations.issue_invitations(c) == invitations.IssueReport(issued=0, already=7)
     assert set(db.session.scalars(sa.select(Invitation.token_hash))) == hashes
     newcomers = [person(20, "SO-TC", "SO-CC"), person(21, "H-MAI-SON", "H-PB")]
-    from survey_app.services import roster
+    from survey_app.services.survey import roster
 
     roster.import_respondents(c, write_csv(tmp_path / "more.csv", RESPONDENT_HEADER, newcomers))
-    assert (
-        str(invitations.issue_invitations(c, "SO-TC"))
-        == "1 invitation(s) issued, 2 respondent(s) already had a live link"
-    )
+    assert invitations.issue_invitations(c, "SO-TC") == invitations.IssueReport(issued=1, already=2)
     assert live("p20@thu.example") is not None and live("p21@thu.example") is None
-    assert str(invitations.issue_invitations(c)) == "1 invitation(s) issued, 8 respondent(s) already had a live link"
+    assert invitations.issue_invitations(c) == invitations.IssueReport(issued=1, already=8)
     assert count(Invitation) == 9
     invited = db.session.execute(sa.text("SELECT SUM(invited) FROM progress_counter")).scalar()
     assert invited == 9

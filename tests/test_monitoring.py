@@ -8,9 +8,10 @@ import sqlalchemy as sa
 
 from survey_app.extensions import db
 from survey_app.models import Answer, AuditEntry, ProgressCounter, Response, ResponseCount, ResponseFlag
-from survey_app.services import monitoring, responding, scores, tallies, users, validation
+from survey_app.services import monitoring, users
+from survey_app.services.survey import responding, review, scores, tallies
 
-from .conftest import full_answers, make_campaign, person
+from .support.campaigns import full_answers, make_campaign, person
 
 PASSWORD = "mat-khau-dai-0123"
 
@@ -120,14 +121,20 @@ def test_close_validate_exclude_and_restore(app, client, tmp_path):
     assert r.status_code == 302
     status = dict(db.session.execute(sa.select(Response.id, Response.status)).all())
     assert status[broken] == "invalid" and list(status.values()).count("valid") == 14
-    reason = db.session.scalar(sa.select(Response.status_reason).where(Response.id == broken))
-    assert reason.startswith("incomplete: 29 answers, expected 30") or reason.startswith("incomplete: 31 answers")
+    reason, params = db.session.execute(
+        sa.select(Response.status_reason, Response.status_params).where(Response.id == broken)
+    ).one()
+    assert (reason, params["answers"]) == ("incomplete", params["expected"] - 1)
     kinds = db.session.scalars(sa.select(ResponseFlag.kind)).all()
     assert kinds.count("straight_lining") == 15 and kinds.count("too_fast") == 15
-    assert {k for _, k, _ in validation.unit_flags(setup.campaign)} == {"straight_lining"}
-    review = client.get(f"/admin/c/{setup.campaign.code}/review").get_data(as_text=True)
-    assert "phát ra" not in review.lower() or "thu về" in review.lower()
-    assert "không hợp lệ: incomplete" in review
+    assert {k for _, k, _ in review.unit_flags(setup.campaign)} == {"straight_lining"}
+    flags = db.session.execute(sa.select(ResponseFlag.kind, ResponseFlag.params)).all()
+    assert [p for kind, p in flags if kind == "too_fast"][0] == {"seconds": 0, "minimum": 120}
+    page = client.get(f"/admin/c/{setup.campaign.code}/review").get_data(as_text=True)
+    assert "phát ra" not in page.lower() or "thu về" in page.lower()
+    assert f"không hợp lệ: chưa đủ câu: {params['answers']}/{params['expected']} câu trả lời" in page
+    assert "Trả lời quá nhanh: khoảng 0 giây, tối thiểu 120 giây" in page
+    assert "Cả 30 câu trả lời cùng một phương án" in page or "Cả 32 câu trả lời cùng một phương án" in page
     # Exclude a valid response: it leaves the tallies, the audit log says who and why; restore undoes it.
     target = next(rid for rid, s in status.items() if s == "valid")
     before = tallies.snapshot(setup.campaign)
@@ -148,9 +155,11 @@ def test_close_validate_exclude_and_restore(app, client, tmp_path):
         .order_by(AuditEntry.id)
     ).all()
     assert log == [
-        ("admin@thu.example", "response.exclude", target, "trả lời hộ"),
+        ("admin@thu.example", "response.exclude", target, '{"reason": "trả lời hộ"}'),
         ("admin@thu.example", "response.restore", target, None),
     ]
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Loại phiếu" in page and "lý do: trả lời hộ" in page and "Đóng đợt khảo sát" in page
     assert (
         db.session.scalar(sa.select(AuditEntry.actor).where(AuditEntry.action == "campaign.close"))
         == "admin@thu.example"

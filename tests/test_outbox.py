@@ -23,12 +23,13 @@ from survey_app import create_app
 from survey_app.config import ROOT
 from survey_app.extensions import db
 from survey_app.models import OutboxMessage
-from survey_app.services import delivery, outbox
-from survey_app.services.outbox import Outcome
+from survey_app.services.delivery import outbox
+from survey_app.services.delivery import queue as delivery
+from survey_app.services.delivery.outbox import Outcome
 from survey_app.timeutil import now
 
-from .conftest import make_campaign, person
-from .delivery_support import Inbox, SmtpServer
+from .support.campaigns import make_campaign, person
+from .support.delivery import Inbox, SmtpServer
 
 EMAIL = {"MAIL_FROM": "khaosat@sonla.example", "SMTP_HOST": "127.0.0.1", "SMTP_TLS": "none"}
 
@@ -94,19 +95,19 @@ def test_retries_stop_at_the_limit_and_deferrals_do_not_count(queued, app, monke
     monkeypatch.setitem(app.config, "OUTBOX_MAX_ATTEMPTS", 2)
     msg = outbox.claim(limit=1)[0]
     outbox.mark_in_flight(msg.id)
-    outbox.record(msg, Outcome.defer(now() - timedelta(seconds=1), "quota"))
+    outbox.record(msg, Outcome.defer(now() - timedelta(seconds=1), "zalo_quota", "-144 quota"))
     row = db.session.get(OutboxMessage, msg.id)
-    assert (row.status, row.attempts, row.last_error) == ("pending", 0, "quota")
+    assert (row.status, row.attempts, row.error_code, row.last_error) == ("pending", 0, "zalo_quota", "-144 quota")
     for expected in ("pending", "failed"):
         msg = outbox.claim(limit=1)[0]
         outbox.mark_in_flight(msg.id)
-        outbox.record(msg, Outcome.retry("451 try later"))
+        outbox.record(msg, Outcome.retry("smtp_temporary", "451 try later"))
         db.session.expire_all()
         row = db.session.get(OutboxMessage, msg.id)
         assert row.status == expected
         row.next_attempt_at = now() - timedelta(days=1)  # first in line again
         db.session.commit()
-    assert row.attempts == 2 and row.last_error == "bỏ sau 2 lần thử: 451 try later"
+    assert (row.attempts, row.error_code, row.last_error) == (2, "gave_up", "451 try later")
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_at_most_the_one_in_flight(tmp_path):

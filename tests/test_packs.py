@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from survey_app import texts
 from survey_app.packs import PackError, load_pack, load_pack_files
+from survey_app.texts import say_error
 
-from .conftest import PACKS
+from .support.campaigns import PACKS
 
 MINI = {
     "format": 1,
@@ -94,8 +96,8 @@ def refused(tmp_path: Path, mutate=None, units: str = UNITS) -> list[str]:
     root = write_pack(tmp_path / "pack", pack, questions, units)
     with pytest.raises(PackError) as info:
         load_pack(root)
-    lines = [str(i).replace(f"{root}/", "") for i in info.value.issues]
-    assert str(info.value).replace(f"{root}/", "") == "\n".join(lines)
+    lines = [texts.say_pack_issue(i).replace(f"{root}/", "") for i in info.value.issues]
+    assert say_error(info.value).replace(f"{root}/", "") == "\n".join([f"Bộ câu hỏi có {len(lines)} lỗi:", *lines])
     return lines
 
 
@@ -107,9 +109,9 @@ def test_son_la_2024_loads_with_two_area_sum_warnings():
     assert {t.code: t.survey_points for t in p.unit_types} == {"so": Decimal(20), "huyen": Decimal(20)}
     assert Counter(u.unit_type for u in p.units) == {"so": 20, "huyen": 12}
     assert p.scoring_method == "pooled"
-    assert [str(w) for w in loaded.warnings] == [
-        f"{root}/pack.yaml: unit_types[0].areas: area max_points add up to 99.5, not the declared total_points 100",
-        f"{root}/pack.yaml: unit_types[1].areas: area max_points add up to 98.5, not the declared total_points 100",
+    assert [texts.say_pack_issue(w) for w in loaded.warnings] == [
+        f"{root}/pack.yaml: unit_types[0].areas: điểm tối đa các lĩnh vực cộng lại là 99,5, không bằng total_points 100",
+        f"{root}/pack.yaml: unit_types[1].areas: điểm tối đa các lĩnh vực cộng lại là 98,5, không bằng total_points 100",
     ]
     assert sorted(loaded.files) == ["pack.yaml", "questions/huyen.yaml", "questions/so.yaml", "units.csv"]
     assert load_pack(root).sha256 == loaded.sha256
@@ -155,9 +157,9 @@ def test_load_pack_files_names_files_relative_and_hashes_content():
     files["questions/a.yaml"] = files["questions/a.yaml"].replace("points: 1", "points: 2", 1)
     with pytest.raises(PackError) as info:
         load_pack_files(files)
-    assert [str(i) for i in info.value.issues] == [
-        "pack.yaml: unit_types[0].survey_points: question points for unit type 'so' add up to 3, "
-        "not the declared survey_points 2"
+    assert [texts.say_pack_issue(i) for i in info.value.issues] == [
+        "pack.yaml: unit_types[0].survey_points: điểm các câu hỏi của loại đơn vị «so» cộng lại là 3, "
+        "không bằng survey_points 2"
     ]
 
 
@@ -168,15 +170,15 @@ def test_unknown_keys_in_every_file(tmp_path):
         q["xa"][0]["note"] = "x"
 
     assert refused(tmp_path, mutate) == [
-        "pack.yaml: unknown key: colour",
-        "pack.yaml: scales[0].options[1]: unknown key: wieght",
-        "questions/xa.yaml: questions[0]: unknown key: note",
+        "pack.yaml: khoá không có trong định dạng: colour",
+        "pack.yaml: scales[0].options[1]: khoá không có trong định dạng: wieght",
+        "questions/xa.yaml: questions[0]: khoá không có trong định dạng: note",
     ]
 
 
 def test_duplicate_question_code_across_files(tmp_path):
     assert refused(tmp_path, lambda p, q: q["xa"][0].update(code="S2")) == [
-        "questions/xa.yaml: questions[0].code: duplicate code 'S2' (first in questions/so.yaml questions[1])"
+        "questions/xa.yaml: questions[0].code: mã câu hỏi «S2» bị trùng (lần đầu ở questions/so.yaml questions[1])"
     ]
 
 
@@ -186,10 +188,10 @@ def test_duplicate_option_and_group_codes(tmp_path):
         p["groups"].append(dict(p["groups"][2], name="Lặp lại"))
 
     assert refused(tmp_path, mutate) == [
-        "pack.yaml: groups[2].code: duplicate code 'XA-CC'",
-        "pack.yaml: groups[3].code: duplicate code 'XA-CC'",
-        "pack.yaml: scales[0].options[0].code: duplicate code 'A'",
-        "pack.yaml: scales[0].options[1].code: duplicate code 'A'",
+        "pack.yaml: groups[2].code: mã «XA-CC» bị trùng",
+        "pack.yaml: groups[3].code: mã «XA-CC» bị trùng",
+        "pack.yaml: scales[0].options[0].code: mã «A» bị trùng",
+        "pack.yaml: scales[0].options[1].code: mã «A» bị trùng",
     ]
 
 
@@ -199,11 +201,11 @@ def test_unknown_group_references(tmp_path):
         p["groups"][1]["rates"]["unit_type"] = "sox"
 
     assert refused(tmp_path, mutate) == [
-        "pack.yaml: groups[0].unit_type: unknown unit type 'huyn'",
-        "pack.yaml: groups[1].rates.unit_type: unknown unit type 'sox'",
-        "pack.yaml: unit_types[0]: no group rates units of type 'so'",
-        "questions/so.yaml: questions[0]: no group rates units of type 'so', so nobody sees it",
-        "questions/so.yaml: questions[1].groups[0]: group 'SO-CC' does not rate units of type 'so'",
+        "pack.yaml: groups[0].unit_type: không có loại đơn vị «huyn»",
+        "pack.yaml: groups[1].rates.unit_type: không có loại đơn vị «sox»",
+        "pack.yaml: unit_types[0]: không nhóm nào đánh giá đơn vị loại «so»",
+        "questions/so.yaml: questions[0]: không nhóm nào đánh giá đơn vị loại «so», nên không ai thấy câu này",
+        "questions/so.yaml: questions[1].groups[0]: nhóm «SO-CC» không đánh giá đơn vị loại «so»",
     ]
 
 
@@ -214,18 +216,18 @@ def test_unknown_question_references(tmp_path):
         q["xa"][0]["unit_type"] = "huyen"
 
     assert refused(tmp_path, mutate) == [
-        "questions/so.yaml: questions[0].area: unknown area 'LV9' for unit type 'so'",
-        "questions/so.yaml: questions[1].scale: unknown scale 's5'",
-        "questions/so.yaml: questions[1].groups[0]: unknown group 'SO-XX'",
-        "questions/xa.yaml: questions[0].unit_type: unknown unit type 'huyen'",
-        "pack.yaml: unit_types[1].survey_points: question points for unit type 'xa' add up to 0, "
-        "not the declared survey_points 1",
+        "questions/so.yaml: questions[0].area: không có lĩnh vực «LV9» trong loại đơn vị «so»",
+        "questions/so.yaml: questions[1].scale: không có thang đo «s5»",
+        "questions/so.yaml: questions[1].groups[0]: không có nhóm «SO-XX»",
+        "questions/xa.yaml: questions[0].unit_type: không có loại đơn vị «huyen»",
+        "pack.yaml: unit_types[1].survey_points: điểm các câu hỏi của loại đơn vị «xa» cộng lại là 0, "
+        "không bằng survey_points 1",
     ]
 
 
 def test_question_group_must_rate_its_unit_type(tmp_path):
     assert refused(tmp_path, lambda p, q: q["so"][1].update(groups=["SO-CC", "XA-CC"])) == [
-        "questions/so.yaml: questions[1].groups[1]: group 'XA-CC' does not rate units of type 'so'"
+        "questions/so.yaml: questions[1].groups[1]: nhóm «XA-CC» không đánh giá đơn vị loại «so»"
     ]
 
 
@@ -237,10 +239,10 @@ def test_weights_outside_0_1_and_weighted_dont_know(tmp_path):
         p["groups"][2]["weight"] = 2
 
     assert refused(tmp_path, mutate) == [
-        "pack.yaml: scales[0].options[0].weight: weight 1.5 is outside [0, 1]",
-        "pack.yaml: scales[0].options[1].weight: weight -0.2 is outside [0, 1]",
-        "pack.yaml: scales[0].options[2].weight: a 'don't know' option has no weight: it leaves the denominator",
-        "pack.yaml: groups[2].weight: weight 2 is outside [0, 1]",
+        "pack.yaml: scales[0].options[0].weight: trọng số 1,5 nằm ngoài [0, 1]",
+        "pack.yaml: scales[0].options[1].weight: trọng số -0,2 nằm ngoài [0, 1]",
+        "pack.yaml: scales[0].options[2].weight: phương án «không biết» không có trọng số: nó ra khỏi mẫu số",
+        "pack.yaml: groups[2].weight: trọng số 2 nằm ngoài [0, 1]",
     ]
 
 
@@ -253,9 +255,9 @@ def test_points_must_add_up_and_fit_the_area(tmp_path):
         ]
 
     assert refused(tmp_path, mutate) == [
-        "pack.yaml: unit_types[0].survey_points: question points for unit type 'so' add up to 1.75, "
-        "not the declared survey_points 2",
-        "pack.yaml: unit_types[1].areas[0]: question points of area 'LV1' add up to 1, above its max_points 0.5",
+        "pack.yaml: unit_types[0].survey_points: điểm các câu hỏi của loại đơn vị «so» cộng lại là 1,75, "
+        "không bằng survey_points 2",
+        "pack.yaml: unit_types[1].areas[0]: điểm các câu hỏi của lĩnh vực «LV1» cộng lại là 1, vượt điểm tối đa 0,5",
     ]
 
 
@@ -264,15 +266,15 @@ def test_area_total_error_or_declared_warning(tmp_path):
         p["unit_types"][0]["areas"][1]["max_points"] = 59.5
 
     assert refused(tmp_path, mutate) == [
-        "pack.yaml: unit_types[0].areas: area max_points add up to 99.5, not the declared total_points 100 "
-        "(declare known_total_mismatch if intended)"
+        "pack.yaml: unit_types[0].areas: điểm tối đa các lĩnh vực cộng lại là 99,5, không bằng total_points 100 "
+        "(khai báo known_total_mismatch nếu đúng là như vậy)"
     ]
     pack = copy.deepcopy(MINI)
     mutate(pack, None)
     pack["unit_types"][0]["known_total_mismatch"] = "Theo quyết định công bố."
     loaded = load_pack(write_pack(tmp_path / "declared", pack, QUESTIONS))
-    assert [str(w).split("/declared/")[1] for w in loaded.warnings] == [
-        "pack.yaml: unit_types[0].areas: area max_points add up to 99.5, not the declared total_points 100"
+    assert [texts.say_pack_issue(w).split("/declared/")[1] for w in loaded.warnings] == [
+        "pack.yaml: unit_types[0].areas: điểm tối đa các lĩnh vực cộng lại là 99,5, không bằng total_points 100"
     ]
 
 
@@ -290,17 +292,17 @@ def test_group_weights_must_sum_to_1_exactly(tmp_path):
         del p["groups"][2]["weight"]
 
     assert refused(tmp_path, mutate) == [
-        "pack.yaml: groups[2].weight: missing: scoring method group_weights needs a weight per group",
-        "pack.yaml: groups: weights of the groups rating unit type 'so' add up to 1.1, not 1",
+        "pack.yaml: groups[2].weight: thiếu trọng số: cách tính group_weights cần trọng số cho mỗi nhóm",
+        "pack.yaml: groups: trọng số các nhóm đánh giá loại đơn vị «so» cộng lại là 1,1, không phải 1",
     ]
 
 
 @pytest.mark.parametrize(
     "mins, expected",
     [
-        ([50, 70, 0], ["pack.yaml: bands: bands must be listed with strictly descending min_percent"]),
-        ([90, 90, 0], ["pack.yaml: bands: bands must be listed with strictly descending min_percent"]),
-        ([90, 50, 10], ["pack.yaml: bands[2].min_percent: the last band must start at 0"]),
+        ([50, 70, 0], ["pack.yaml: bands: các mức xếp loại phải theo min_percent giảm dần"]),
+        ([90, 90, 0], ["pack.yaml: bands: các mức xếp loại phải theo min_percent giảm dần"]),
+        ([90, 50, 10], ["pack.yaml: bands[2].min_percent: mức xếp loại cuối cùng phải bắt đầu từ 0"]),
     ],
 )
 def test_bands(tmp_path, mins, expected):
@@ -317,23 +319,23 @@ def test_yaml_syntax_error_gives_the_line(tmp_path):
     line = len(good.splitlines()) + 3
     with pytest.raises(PackError) as info:
         load_pack(root)
-    assert [str(i) for i in info.value.issues] == [
-        f"{root}/pack.yaml: line {line}: not valid YAML: expected <block end>, but found '<block mapping start>'"
+    assert [texts.say_pack_issue(i) for i in info.value.issues] == [
+        f"{root}/pack.yaml: dòng {line}: không phải YAML hợp lệ: expected <block end>, but found '<block mapping start>'"
     ]
 
 
 def test_missing_pack_yaml(tmp_path):
-    with pytest.raises(PackError, match=r"^.*: no pack.yaml in this directory$") as info:
+    with pytest.raises(PackError) as info:
         load_pack(tmp_path)
-    assert str(info.value) == f"{tmp_path}: no pack.yaml in this directory"
+    assert say_error(info.value) == f"Bộ câu hỏi có 1 lỗi:\n{tmp_path}: không có tệp pack.yaml trong thư mục này"
 
 
 def test_units_file_unknown_type_and_duplicate_code(tmp_path):
     units = UNITS + "SO-NV,Sở Nội vụ (lặp),so\nH-1,Huyện Một,huyện\n"
     assert refused(tmp_path, units=units) == [
-        "units.csv: row 2: code: duplicate unit code 'SO-NV'",
-        "units.csv: row 4: code: duplicate unit code 'SO-NV'",
-        "units.csv: row 5: unit_type: unknown unit type 'huyện'",
+        "units.csv: dòng 2, cột code: mã đơn vị «SO-NV» bị trùng",
+        "units.csv: dòng 4, cột code: mã đơn vị «SO-NV» bị trùng",
+        "units.csv: dòng 5, cột unit_type: không có loại đơn vị «huyện»",
     ]
 
 
@@ -346,10 +348,10 @@ def test_every_error_is_listed_at_once(tmp_path):
         q["xa"][0]["code"] = "S1"
 
     assert refused(tmp_path, mutate, units=UNITS + "T-1,Tỉnh,tinh\n") == [
-        "pack.yaml: scales[0].options[0].weight: weight 3 is outside [0, 1]",
-        "pack.yaml: bands[1].min_percent: the last band must start at 0",
-        "pack.yaml: groups[1].rates.unit_type: unknown unit type 'tinh'",
-        "questions/so.yaml: questions[1].area: unknown area 'LV7' for unit type 'so'",
-        "questions/xa.yaml: questions[0].code: duplicate code 'S1' (first in questions/so.yaml questions[0])",
-        "units.csv: row 4: unit_type: unknown unit type 'tinh'",
+        "pack.yaml: scales[0].options[0].weight: trọng số 3 nằm ngoài [0, 1]",
+        "pack.yaml: bands[1].min_percent: mức xếp loại cuối cùng phải bắt đầu từ 0",
+        "pack.yaml: groups[1].rates.unit_type: không có loại đơn vị «tinh»",
+        "questions/so.yaml: questions[1].area: không có lĩnh vực «LV7» trong loại đơn vị «so»",
+        "questions/xa.yaml: questions[0].code: mã câu hỏi «S1» bị trùng (lần đầu ở questions/so.yaml questions[0])",
+        "units.csv: dòng 4, cột unit_type: không có loại đơn vị «tinh»",
     ]

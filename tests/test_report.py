@@ -11,7 +11,7 @@ from docx import Document
 
 from analysis.report import ReportInput, write_report
 
-from .index_data import BANDS, TOTALS, sample_result
+from .support.index_data import BANDS, TOTALS, sample_result
 
 NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
 

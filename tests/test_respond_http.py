@@ -14,9 +14,9 @@ from openapi_spec_validator import validate
 from survey_app.extensions import db
 from survey_app.models import Answer, Campaign, Response, Unit
 from survey_app.packs import load_pack
-from survey_app.services import campaigns, invitations
+from survey_app.services.survey import closing, invitations
 
-from .conftest import PACKS, make_campaign, person
+from .support.campaigns import PACKS, make_campaign, person
 
 VOID = {"input", "meta", "link", "br", "img", "hr", "source", "wbr"}
 
@@ -168,7 +168,7 @@ def test_refusal_pages(client, sonla):
     db.session.commit()
     r = client.get(f"/s/{sonla.token('p2@thu.example')}")
     assert r.status_code == 403 and "Đợt khảo sát chưa bắt đầu" in r.get_data(as_text=True)
-    campaigns.close_campaign(c.code)
+    closing.close_and_validate(c.code)
     r = client.get(f"/s/{sonla.token('p2@thu.example')}")
     assert r.status_code == 410 and "Đợt khảo sát đã kết thúc" in r.get_data(as_text=True)
 
@@ -205,7 +205,7 @@ def test_json_api_flow(client, sonla):
     assert sorted(stored.values()) == sorted(["A", "X"] + ["B"] * 28 + ["D"] * 2)
 
     assert client.post("/api/v1/r/" + "y" * 24 + "/submit").status_code == 404
-    campaigns.close_campaign(sonla.campaign.code)
+    closing.close_and_validate(sonla.campaign.code)
     r = client.post(f"/api/v1/r/{sonla.token('p3@thu.example')}/submit")
     assert r.status_code == 410 and r.get_json()["error"] == "closed"
 

@@ -12,9 +12,10 @@ import sqlalchemy as sa
 
 from survey_app.extensions import db
 from survey_app.models import Response
-from survey_app.services import responding, users
+from survey_app.services import users
+from survey_app.services.survey import responding
 
-from .conftest import full_answers
+from .support.campaigns import full_answers
 
 ROLES = ("anon", "admin", "monitor", "unit")
 PASSWORD = "mat-khau-dai-0123"
@@ -53,6 +54,7 @@ EXPECTED = {
     "index_admin.template": ("GET", 302, 200, 403, 403),
     "index_admin.upload": ("POST", 302, 302, 403, 403),
     "index_admin.confirm": ("POST", 302, 302, 403, 403),
+    "index_admin.statistics": ("POST", 302, 302, 403, 403),
     # Last: these change the state the others need.
     "admin.close": ("POST", 302, 302, 403, 403),
     "admin.logout": ("POST", 302, 302, 302, 302),

@@ -8,13 +8,15 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
+from survey_app.contacts import normalise_phone
+from survey_app.errors import ImportRejected
 from survey_app.extensions import db
 from survey_app.models import Invitation, ProgressCounter, Respondent, Unit
-from survey_app.services import responding, roster
-from survey_app.services.errors import ImportRejected
-from survey_app.services.roster import import_respondents, import_units, normalise_phone
+from survey_app.services.survey import responding, roster
+from survey_app.services.survey.roster import ImportReport, import_respondents, import_units
+from survey_app.texts import say_error, say_row
 
-from .conftest import RESPONDENT_HEADER, full_answers, make_campaign, person, write_csv
+from .support.campaigns import RESPONDENT_HEADER, full_answers, make_campaign, person, write_csv
 
 VI_HEADER = ["Mã đơn vị", "Mã nhóm", "Họ và tên", "Chức vụ", "Thư điện tử", "Số điện thoại", "Zalo", "Telegram"]
 
@@ -59,8 +61,9 @@ def write_xlsx(path, header, rows):
 def rejected(fn, camp, path) -> list[str]:
     with pytest.raises(ImportRejected) as info:
         fn(camp, path)
-    lines = [str(i) for i in info.value.issues]
-    assert str(info.value) == f"{len(lines)} problem(s), nothing imported:\n" + "\n".join(lines)
+    lines = [say_row(i) for i in info.value.issues]
+    header = f"Tệp có {len(lines)} lỗi; chưa nhập gì. Sửa các dòng dưới đây rồi tải lên lại."
+    assert say_error(info.value) == "\n".join([header, *lines])
     return lines
 
 
@@ -70,10 +73,10 @@ def test_units_create_update_and_reimport(camp, tmp_path):
         ["code", "name", "unit_type"],
         [["SO-NV", "Sở Nội vụ tỉnh Sơn La", "so"], ["SO-MOI", "Sở Mới, thử", "so"]],
     )
-    assert str(import_units(camp, path)) == "1 created, 1 updated, 0 unchanged"
+    assert (import_units(camp, path)) == ImportReport(1, 1, 0)
     assert count(Unit) == 33
     assert db.session.scalar(sa.select(Unit.name).where(Unit.code == "SO-MOI")) == "Sở Mới, thử"
-    assert str(import_units(camp, path)) == "0 created, 0 updated, 2 unchanged"
+    assert (import_units(camp, path)) == ImportReport(0, 0, 2)
     assert count(Unit) == 33
 
 
@@ -83,7 +86,7 @@ def test_units_from_xlsx_with_vietnamese_headers(camp, tmp_path):
         ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị"],
         [["H-MOI", unicodedata.normalize("NFD", "Huyện Mới"), "huyen"]],
     )
-    assert str(import_units(camp, path)) == "1 created, 0 updated, 0 unchanged"
+    assert (import_units(camp, path)) == ImportReport(1, 0, 0)
     assert db.session.scalar(sa.select(Unit.name).where(Unit.code == "H-MOI")) == "Huyện Mới"
 
 
@@ -99,9 +102,9 @@ def test_bad_units_are_all_listed_and_nothing_written(camp, tmp_path):
         ],
     )
     assert rejected(import_units, camp, path) == [
-        "row 3, column unit_type: unknown unit type 'huyện'; the pack has ['huyen', 'so']",
-        "row 4, column code: duplicate unit code 'SO-X' (also row 3)",
-        "row 5, column name: required",
+        "dòng 3, cột unit_type: loại đơn vị «huyện» không có trong bộ câu hỏi (các loại: huyen, so)",
+        "dòng 4, cột code: mã đơn vị SO-X bị trùng (đã có ở dòng 3)",
+        "dòng 5, cột name: bắt buộc, đang để trống",
     ]
     assert count(Unit) == 32
     assert db.session.scalar(sa.select(Unit.name).where(Unit.code == "SO-NV")) == "Sở Nội vụ"
@@ -126,7 +129,7 @@ def test_respondents_csv_normalised_and_idempotent(camp, tmp_path):
         ["H-MAI-SON", "H-XA", "  Cầm   Thị Lan ", "", "", "912345670", "", ""],
     ]
     path = write_csv(tmp_path / "p.csv", RESPONDENT_HEADER, rows)
-    assert str(import_respondents(camp, path)) == "3 created, 0 updated, 0 unchanged"
+    assert (import_respondents(camp, path)) == ImportReport(3, 0, 0)
     stored = people_table()
     assert [r[1:] for r in stored] == [
         (
@@ -143,15 +146,12 @@ def test_respondents_csv_normalised_and_idempotent(camp, tmp_path):
         ("H-MAI-SON", "Cầm Thị Lan", None, None, "+84912345670", None, None, "+84912345670"),
     ]
     assert unicodedata.is_normalized("NFC", stored[0][2])
-    assert str(import_respondents(camp, path)) == "0 created, 0 updated, 3 unchanged"
+    assert (import_respondents(camp, path)) == ImportReport(0, 0, 3)
     assert people_table() == stored
     rows[0][3] = "Phó trưởng phòng"
     rows[1][2] = "Lò Văn Cường (sửa)"
     rows[1][5] = "+84 912 345 679"  # same person key, typed differently
-    assert (
-        str(import_respondents(camp, write_csv(tmp_path / "p2.csv", RESPONDENT_HEADER, rows)))
-        == "0 created, 2 updated, 1 unchanged"
-    )
+    assert (import_respondents(camp, write_csv(tmp_path / "p2.csv", RESPONDENT_HEADER, rows))) == ImportReport(0, 2, 1)
     after = people_table()
     assert [r[0] for r in after] == [r[0] for r in stored]
     assert (after[0][3], after[1][2]) == ("Phó trưởng phòng", "Lò Văn Cường (sửa)")
@@ -166,19 +166,37 @@ def test_respondents_xlsx_phone_typed_as_number(camp, tmp_path):
             ["SO-TC", "SO-CC", "Quàng Thị Mai", None, "mai@thu.example", None, None, None],
         ],
     )
-    assert str(import_respondents(camp, path)) == "2 created, 0 updated, 0 unchanged"
+    assert (import_respondents(camp, path)) == ImportReport(2, 0, 0)
     assert [r[1:] for r in people_table()] == [
         ("SO-TC", "Hà Văn Bình", "Phó giám đốc", None, "+84912345678", None, None, "+84912345678"),
         ("SO-TC", "Quàng Thị Mai", None, "mai@thu.example", None, None, None, "mai@thu.example"),
     ]
-    assert str(import_respondents(camp, path)) == "0 created, 0 updated, 2 unchanged"
+    assert (import_respondents(camp, path)) == ImportReport(0, 0, 2)
 
 
 def test_vietnamese_headers_in_csv(camp, tmp_path):
     row = ["SO-NV", "SO-CC", "Đỗ Minh An", "", "an@thu.example", "", "", ""]
     path = write_csv(tmp_path / "p.csv", VI_HEADER, [row])
-    assert str(import_respondents(camp, path)) == "1 created, 0 updated, 0 unchanged"
+    assert (import_respondents(camp, path)) == ImportReport(1, 0, 0)
     assert people_table()[0][2] == "Đỗ Minh An"
+
+
+def test_bad_rows_are_named_by_the_headers_the_file_used(camp, tmp_path):
+    """A file with Vietnamese headers hears its own headers back; a missing column gets the usual name."""
+    rows = [
+        ["SO-NV", "SO-CC", "Đỗ Minh An", "", "an@", "", "", ""],
+        ["SO-NV", "SO-CC", "Lò Thị Bình", "", "", "", "", ""],
+    ]
+    assert rejected(import_respondents, camp, write_csv(tmp_path / "p.csv", VI_HEADER, rows)) == [
+        f"dòng 2, cột {VI_HEADER[4]}: địa chỉ email không hợp lệ (an@)",
+        f"dòng 3, cột {VI_HEADER[4]}: mỗi người cần có email hoặc số điện thoại",
+    ]
+    no_email_column = write_csv(tmp_path / "q.csv", ["Mã đơn vị", "Mã nhóm", "Họ và tên"], [["SO-NV", "SO-CC", "An"]])
+    assert rejected(import_respondents, camp, no_email_column) == [
+        "dòng 2, cột Email: mỗi người cần có email hoặc số điện thoại"
+    ]
+    missing = write_csv(tmp_path / "r.csv", ["Mã đơn vị", "Họ và tên"], [["SO-NV", "An"]])
+    assert rejected(import_respondents, camp, missing) == ["dòng 1, cột Mã nhóm: thiếu cột bắt buộc này ở dòng tiêu đề"]
 
 
 def test_every_bad_row_listed_and_nothing_written(camp, tmp_path):
@@ -202,19 +220,18 @@ def test_every_bad_row_listed_and_nothing_written(camp, tmp_path):
     lines = rejected(import_respondents, camp, write_csv(tmp_path / "bad.csv", RESPONDENT_HEADER, rows))
     groups = "H-HDND, H-PB, H-TTUB, H-XA, SO-CC, SO-LD, SO-LDP"
     assert lines == [
-        "row 3, column unit_code: unknown unit 'SO-KHONG'",
-        f"row 4, column group_code: unknown group 'SO-XYZ'; known: {groups}",
-        "row 5, column group_code: group H-XA is for units of type 'huyen', but SO-NV is of type 'so'",
-        "row 6, column email: not a valid email address "
-        "(The part after the @-sign is not valid. It should have a period.)",
-        "row 7, column phone: not a valid Vietnamese phone number: '12345'",
-        "row 8, column full_name: required",
-        "row 9, column email: each person needs an email or a phone number",
-        "row 10, column email: duplicate person: tot@thu.example is also on row 2",
+        "dòng 3, cột unit_code: không có đơn vị mã «SO-KHONG» trong đợt khảo sát",
+        f"dòng 4, cột group_code: không có nhóm đối tượng mã «SO-XYZ» (các nhóm: {groups})",
+        "dòng 5, cột group_code: nhóm H-XA dành cho đơn vị loại «huyen», nhưng SO-NV thuộc loại «so»",
+        "dòng 6, cột email: địa chỉ email không hợp lệ (d@thu)",
+        "dòng 7, cột phone: số điện thoại Việt Nam không hợp lệ (12345)",
+        "dòng 8, cột full_name: bắt buộc, đang để trống",
+        "dòng 9, cột email: mỗi người cần có email hoặc số điện thoại",
+        "dòng 10, cột email: trùng người: tot@thu.example đã có ở dòng 2",
         # p1 of the first file has this phone (keyed by email): the same person twice on the list
-        "row 11, column phone: duplicate person: +84912000001 already belongs to p1@thu.example on the list",
-        "row 12, column phone: duplicate person: +84912000001 is also on row 11",
-        "row 13, column telegram_username: 5–32 letters, digits or '_', starting with a letter",
+        "dòng 11, cột phone: trùng người: +84912000001 đã thuộc về p1@thu.example trong danh sách",
+        "dòng 12, cột phone: trùng người: +84912000001 đã có ở dòng 11",
+        "dòng 13, cột telegram_username: tên Telegram gồm 5–32 chữ, số hoặc '_', bắt đầu bằng chữ (ab)",
     ]
     assert people_table() == before
     assert count(Respondent) == 1
@@ -226,7 +243,7 @@ def test_non_utf8_csv_is_refused_clearly(camp, tmp_path):
         ",".join(RESPONDENT_HEADER).encode() + "\nSO-NV,SO-CC,Lê Văn Anh,,a@thu.example,,,\n".encode("cp1258")
     )
     assert rejected(import_respondents, camp, path) == [
-        "row 0, column -: the CSV file is not UTF-8; save it as 'CSV UTF-8' in Excel"
+        "tệp CSV không phải mã UTF-8; trong Excel hãy lưu dạng «CSV UTF-8 (phân cách bằng dấu phẩy)»"
     ]
     assert count(Respondent) == 0
 
@@ -236,12 +253,12 @@ def test_submitted_respondent_cannot_move(sonla, tmp_path):
     responding.submit(token, full_answers(responding.open_questionnaire(token)))
     moved = person(2, "SO-TC", "SO-CC")
     assert rejected(import_respondents, sonla.campaign, write_csv(tmp_path / "m.csv", RESPONDENT_HEADER, [moved])) == [
-        "row 2, column unit_code: this person has already submitted; unit and group can no longer change"
+        "dòng 2, cột unit_code: người này đã nộp phiếu nên không đổi được đơn vị và nhóm"
     ]
     regrouped = person(2, "SO-NV", "SO-LDP")
     assert rejected(
         import_respondents, sonla.campaign, write_csv(tmp_path / "g.csv", RESPONDENT_HEADER, [regrouped])
-    ) == ["row 2, column unit_code: this person has already submitted; unit and group can no longer change"]
+    ) == ["dòng 2, cột unit_code: người này đã nộp phiếu nên không đổi được đơn vị và nhóm"]
     assert (
         db.session.scalar(
             sa.select(Unit.code)
@@ -253,9 +270,8 @@ def test_submitted_respondent_cannot_move(sonla, tmp_path):
     renamed = person(2, "SO-NV", "SO-CC")
     renamed[3] = "Trưởng phòng"
     assert (
-        str(import_respondents(sonla.campaign, write_csv(tmp_path / "r.csv", RESPONDENT_HEADER, [renamed])))
-        == "0 created, 1 updated, 0 unchanged"
-    )
+        import_respondents(sonla.campaign, write_csv(tmp_path / "r.csv", RESPONDENT_HEADER, [renamed]))
+    ) == ImportReport(0, 1, 0)
 
 
 def test_moving_an_unsubmitted_respondent_moves_the_counters(sonla, tmp_path):
@@ -271,9 +287,8 @@ def test_moving_an_unsubmitted_respondent_moves_the_counters(sonla, tmp_path):
     assert invited_by_unit() == {"SO-NV": 3, "SO-TC": 2, "H-MAI-SON": 2}
     moved = person(3, "SO-TC", "SO-CC")
     assert (
-        str(import_respondents(sonla.campaign, write_csv(tmp_path / "m.csv", RESPONDENT_HEADER, [moved])))
-        == "0 created, 1 updated, 0 unchanged"
-    )
+        import_respondents(sonla.campaign, write_csv(tmp_path / "m.csv", RESPONDENT_HEADER, [moved]))
+    ) == ImportReport(0, 1, 0)
     assert invited_by_unit() == {"SO-NV": 2, "SO-TC": 3, "H-MAI-SON": 2}
     assert count(Invitation) == 7
 
@@ -281,6 +296,4 @@ def test_moving_an_unsubmitted_respondent_moves_the_counters(sonla, tmp_path):
 def test_unsupported_file_type(camp, tmp_path):
     path = tmp_path / "p.txt"
     path.write_text("x", encoding="utf-8")
-    assert rejected(roster.import_respondents, camp, path) == [
-        "row 0, column -: p.txt: only .csv and .xlsx files are read"
-    ]
+    assert rejected(roster.import_respondents, camp, path) == ["chỉ đọc được tệp .csv hoặc .xlsx (tệp đã chọn: p.txt)"]

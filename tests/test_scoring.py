@@ -5,9 +5,9 @@ from decimal import Decimal as D
 import pytest
 
 from analysis.scoring import QuestionSpec, ScoringRules, TallyRow, score_units
-from survey_app.services import responding, scores
+from survey_app.services.survey import responding, scores
 
-from .conftest import full_answers
+from .support.campaigns import full_answers
 
 W = {"A": D("1"), "B": D("0.6"), "C": D("0.2"), "D": D("0"), "X": None}
 

@@ -4,9 +4,9 @@ import sqlalchemy as sa
 
 from survey_app.extensions import db
 from survey_app.models import Response
-from survey_app.services import responding
+from survey_app.services.survey import responding
 
-from .conftest import full_answers
+from .support.campaigns import full_answers
 
 
 def test_flow(client, sonla):

@@ -9,10 +9,10 @@ from collections import Counter
 import pytest
 import sqlalchemy as sa
 
+from survey_app.errors import ServiceError
 from survey_app.extensions import db
 from survey_app.models import Answer, Invitation, Question, Respondent, RespondentGroup, Response, Unit
-from survey_app.services import invitations, responding, tallies
-from survey_app.services.errors import ServiceError
+from survey_app.services.survey import invitations, responding, tallies
 
 OPTIONS = ["A", "B", "C", "D", "X"]
 

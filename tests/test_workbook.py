@@ -16,7 +16,7 @@ from analysis.index import IndexRules, compute_index
 from analysis.survey_detail import survey_detail
 from analysis.workbook import detail_sheet, index_sheets, info_sheet, neutralise, sheet_suffix, write_workbook
 
-from .index_data import AREAS, BANDS, CODE_MAP, LAST_YEAR, UNIT_TYPES, UNITS, points_table
+from .support.index_data import AREAS, BANDS, CODE_MAP, LAST_YEAR, UNIT_TYPES, UNITS, points_table
 
 NAMES = [
     "Biểu 1",

@@ -15,7 +15,8 @@ from bots import worker
 from bots.zalo import next_window_start
 from survey_app.extensions import db
 from survey_app.models import OutboxMessage, Respondent, ZaloState
-from survey_app.services import delivery
+from survey_app.services.delivery import queue as delivery
+from survey_app.texts import say
 from survey_app.timeutil import VN, aware, now
 
 
@@ -136,7 +137,9 @@ def test_expired_token_is_refreshed_once_and_stored_and_no_zalo_account_is_final
     assert (state.access_token, state.refresh_token) == ("a1", "r2")  # the new single-use token is kept
     by_phone = rows()
     assert by_phone["phone:84912000004"].status == "failed"
-    assert "không có tài khoản Zalo" in by_phone["phone:84912000004"].last_error
+    no_account = by_phone["phone:84912000004"]
+    assert (no_account.error_code, no_account.last_error) == ("zalo_no_account", "Zalo -118: Zalo account not existed")
+    assert say("send." + no_account.error_code) == "số điện thoại không có tài khoản Zalo"
     sent = [m for m in by_phone.values() if m.status == "sent"]
     assert len(sent) == 6 and all(m.provider_id == f"zns-{m.id}" for m in sent)
     for body in zns_calls(zalo):
@@ -183,9 +186,9 @@ def test_followers_get_an_oa_message_and_people_without_zalo_are_skipped(sonla, 
     zalo.access = {"a0"}
     seed_expired_token()
     report = delivery.queue_invitations(sonla.campaign, "zalo")
-    assert sorted(str(s) for s in report.skipped) == [
-        "Người Thử 2 (zalo): không có số điện thoại hay Zalo ID",
-        "Người Thử 3 (zalo): số điện thoại không hợp lệ cho Zalo",
+    assert sorted((s.full_name, s.channel, s.reason) for s in report.skipped) == [
+        ("Người Thử 2", "zalo", "no_zalo"),
+        ("Người Thử 3", "zalo", "bad_phone"),
     ]
     worker.run(worker.build_channels(("zalo",)), drain=True)
     oa = [body for path, body in zalo.calls if path == "/v3.0/oa/message/cs"]

@@ -5,18 +5,21 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from ..auth import READ, check_unit, roles
+from ..errors import ServiceError
+from ..models import Role
 from ..security import CHART_CSP
-from ..services import delivery, monitoring, validation
-from ..services.campaigns import get_campaign
-from ..services.errors import ServiceError
+from ..services import monitoring
+from ..services.delivery import queue, status
+from ..services.survey import closing
+from ..services.survey.campaigns import get_campaign
+from ..texts import fill, say_error
 from . import bp, texts
 
 
 @bp.get("/c/<code>/")
-@roles("admin", "monitor")
+@roles(Role.ADMIN, Role.MONITOR)
 def dashboard(code: str):
     """Overview, unit × group table, live scores and charts; the page refreshes itself from the JSON API."""
     campaign = get_campaign(code)
@@ -48,7 +51,7 @@ def unit(code: str, unit_code: str):
 
 
 @bp.post("/c/<code>/u/<unit_code>/remind")
-@roles("admin")
+@roles(Role.ADMIN)
 def remind(code: str, unit_code: str):
     """Queue reminders for the unit's non-respondents (or the ones ticked) through the delivery outbox."""
     campaign = get_campaign(code)
@@ -56,25 +59,33 @@ def remind(code: str, unit_code: str):
     if not ids:
         ids = [p.respondent_id for p in monitoring.non_respondents(campaign, unit_code)]
     try:
-        report = delivery.queue_reminders(campaign, respondent_ids=ids)
+        report = queue.queue_reminders(campaign, respondent_ids=ids)
     except ServiceError as exc:
-        flash(texts.REMIND_FAILED.format(error=exc))
+        flash(say_error(exc))
     else:
-        flash(texts.REMIND_QUEUED.format(report=report))
+        flash(fill(texts.REMIND_QUEUED, queued=report.queued, skipped=len(report.skipped)))
     return redirect(url_for(".unit", code=code, unit_code=unit_code))
 
 
 @bp.post("/c/<code>/close")
-@roles("admin")
+@roles(Role.ADMIN)
 def close(code: str):
     """Close the campaign now and run the validity rules."""
     get_campaign(code)
     try:
-        report = validation.close_and_validate(code)
+        report = closing.close_and_validate(code)
     except ServiceError as exc:
-        flash(str(exc))
+        flash(say_error(exc))
         return redirect(url_for(".dashboard", code=code))
-    flash(texts.CLOSED.format(report=report))
+    flash(
+        fill(
+            texts.CLOSED,
+            checked=report.checked,
+            invalid=report.invalid,
+            flagged=report.flagged,
+            unit_flags=report.unit_flags,
+        )
+    )
     return redirect(url_for(".review", code=code))
 
 
@@ -94,26 +105,14 @@ def _plotly_source() -> str:
     return get_plotlyjs()
 
 
-@bp.app_template_global()
-def sample_label(status: str) -> str:
-    return texts.SAMPLE.get(status, "–")
-
-
-@bp.app_template_global()
-def is_admin() -> bool:
-    return current_user.is_authenticated and current_user.role == "admin"
-
-
 @bp.get("/c/<code>/delivery")
-@roles("admin", "monitor")
+@roles(Role.ADMIN, Role.MONITOR)
 def delivery_page(code: str):
     """Messages by status, and every failure or bounce with its reason and another channel to try."""
-    from ..services.delivery_status import delivery_failures, status_counts
-
     campaign = get_campaign(code)
     return render_template(
         "admin/delivery.html",
         campaign=campaign,
-        counts=sorted(status_counts(campaign=campaign).items()),
-        failures=delivery_failures(campaign),
+        counts=sorted(status.status_counts(campaign=campaign).items()),
+        failures=status.delivery_failures(campaign),
     )

@@ -8,8 +8,9 @@ from flask_login import current_user, login_user, logout_user
 
 from ..auth import READ, roles
 from ..extensions import db, limiter
-from ..models import Campaign, Unit
+from ..models import Campaign, Role, Unit
 from ..services import users
+from ..texts import say_error
 from . import bp, texts
 
 
@@ -20,8 +21,8 @@ def login():
     if request.method == "POST":
         try:
             user = users.authenticate(request.form.get("email", ""), request.form.get("password", ""))
-        except users.Locked:
-            flash(texts.LOCKED)
+        except users.Locked as exc:
+            flash(say_error(exc))
             return render_template("admin/login.html"), 423
         if user:
             login_user(user)
@@ -43,7 +44,7 @@ def logout():
 def index():
     """Campaigns, newest first; a focal point goes straight to their unit."""
     campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.created_at.desc())).all()
-    if current_user.role == "unit":
+    if current_user.role == Role.UNIT:
         for c in campaigns:
             if db.session.scalar(
                 sa.select(Unit.id).where(Unit.campaign_id == c.id, Unit.code == current_user.unit_code)

@@ -1,12 +1,13 @@
-"""What Home Affairs staff read in flash messages and labels of the admin pages, in one place."""
+"""What Home Affairs staff read in flash messages and labels of the admin pages, in one place.
+(Refusals of the services come from the shared catalogue, `survey_app.texts`.)"""
 
-LOCKED = "Tài khoản tạm khoá do đăng nhập sai nhiều lần. Thử lại sau 15 phút hoặc nhờ quản trị viên đặt lại mật khẩu."
 BAD_LOGIN = "Email hoặc mật khẩu không đúng."
-REMIND_FAILED = "Không gửi được lời nhắc: {error}"
-REMIND_QUEUED = "Đã xếp hàng lời nhắc: {report}"
-CLOSED = "Đã đóng đợt khảo sát. {report}"
+REMIND_QUEUED = "Đã xếp hàng {queued} lời nhắc; {skipped} người được bỏ qua."
+CLOSED = (
+    "Đã đóng đợt khảo sát và kiểm tra {checked} phiếu: {invalid} không hợp lệ, {flagged} phiếu có cảnh báo cần xem "
+    "lại, {unit_flags} cảnh báo theo đơn vị."
+)
 EXCLUDED = "Đã loại phiếu khỏi kết quả."
 RESTORED = "Đã khôi phục phiếu."
 USER_CREATED = "Đã tạo tài khoản {email}."
 PASSWORD_RESET = "Mật khẩu mới của {email}: {password} (chỉ hiện một lần)."  # noqa: S105 (a message, not a password)
-SAMPLE = {"met": "✓ Đạt", "at_risk": "! Có nguy cơ", "not_met": "✗ Chưa đạt"}

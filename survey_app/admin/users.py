@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from ..auth import roles
+from ..errors import ServiceError
 from ..services import audit, users
-from ..services.errors import ServiceError
+from ..texts import describe_audit, say_error
 from . import bp, texts
 
 
@@ -26,7 +27,7 @@ def user_create():
         users.create_user(f.get("email", ""), f.get("password", ""), f.get("role", ""), f.get("unit_code") or None)
         flash(texts.USER_CREATED.format(email=f.get("email")))
     except ServiceError as exc:
-        flash(str(exc))
+        flash(say_error(exc))
     return redirect(url_for(".user_list"))
 
 
@@ -38,7 +39,7 @@ def user_reset():
         password = users.reset_password(request.form.get("email", ""))
         flash(texts.PASSWORD_RESET.format(email=request.form.get("email"), password=password))
     except ServiceError as exc:
-        flash(str(exc))
+        flash(say_error(exc))
     return redirect(url_for(".user_list"))
 
 
@@ -46,4 +47,5 @@ def user_reset():
 @roles("admin")
 def audit_log():
     """Who did what, newest first."""
-    return render_template("admin/audit.html", entries=audit.entries())
+    rows = [(e, *describe_audit(e.action, audit.params_of(e))) for e in audit.entries()]
+    return render_template("admin/audit.html", entries=rows)

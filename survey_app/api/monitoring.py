@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from ..auth import READ, roles
 from ..services import monitoring
-from ..services.campaigns import get_campaign
+from ..services.survey.campaigns import get_campaign
 from ..timeutil import aware
 from . import bp
 

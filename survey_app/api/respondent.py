@@ -7,8 +7,9 @@ from dataclasses import asdict
 from flask import current_app, jsonify, request
 
 from ..extensions import limiter
-from ..services import responding
-from ..services.errors import NotFound
+from ..respond.refusals import STATUS
+from ..respond.texts import MESSAGES, PROBLEMS
+from ..services.survey import responding
 from ..timeutil import aware
 from . import bp
 
@@ -21,34 +22,22 @@ def _unknown() -> str:
     return current_app.config["RATELIMIT_UNKNOWN_TOKEN"]
 
 
-def _error(status: int, code: str, message: str, **extra):
-    return jsonify(error=code, message=message, **extra), status
+def _error(code: str, **extra):
+    """A refusal as JSON: the code, a Vietnamese sentence for people, the HTTP status of the code."""
+    message = MESSAGES[code]["title"] if code in MESSAGES else PROBLEMS[code]
+    return jsonify(error=code, message=message, **extra), STATUS[code]
 
 
 def _call(action):
-    """Map the service's refusals to HTTP statuses."""
+    """Map the service's refusals to HTTP statuses (one table for the page and the API)."""
     try:
         return action(), None
-    except NotFound:
-        return None, _error(404, "unknown_token", "no questionnaire for this link")
-    except responding.Gone as exc:
-        return None, _error(
-            410,
-            exc.reason,
-            "the campaign is closed" if exc.reason == "closed" else "this link was replaced by a newer one",
-        )
-    except responding.NotOpen:
-        return None, _error(403, "not_open", "the campaign has not opened yet")
-    except responding.AlreadySubmitted:
-        return None, _error(409, "already_submitted", "this questionnaire was already submitted")
-    except responding.Incomplete as exc:
-        return None, _error(
-            422, "incomplete", "some questions are not answered", missing=[asdict(p) for p in exc.problems]
-        )
     except responding.InvalidAnswers as exc:
-        return None, _error(
-            422, "invalid_answers", "some answers are not valid", problems=[asdict(p) for p in exc.problems]
-        )
+        problems = [asdict(p) | {"message": PROBLEMS[p.code]} for p in exc.problems]
+        key = "missing" if isinstance(exc, responding.Incomplete) else "problems"
+        return None, _error(exc.code, **{key: problems})
+    except responding.Refused as exc:
+        return None, _error(exc.code)
 
 
 def _body_answers():
@@ -68,7 +57,7 @@ def questionnaire_json(q: responding.Questionnaire) -> dict:
             "closes_at": aware(q.campaign.closes_at).isoformat(),
         },
         "group": {"code": q.group.code, "name": q.group.name},
-        "status": "submitted" if q.submitted else q.invitation.status,
+        "status": q.invitation.status,
         "anonymity_k": q.pack.anonymity_k,
         "progress": {"answered": q.answered, "total": q.total},
         "scales": {

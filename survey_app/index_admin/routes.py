@@ -18,39 +18,23 @@ from flask import (
     url_for,
 )
 
-from analysis.charts import index_figures
-from analysis.index_summary import area_stats, survey_summary, type_summary
-
+from .. import documents
 from ..auth import roles
+from ..errors import NotFound, ServiceError
+from ..models import Role
 from ..security import CHART_CSP
-from ..services import appraisal, campaigns
-from ..services import index as index_service
-from ..services.errors import NotFound, ServiceError
-from ..services.index_stats import campaign_statistics
-from . import bp
+from ..services.index import build_index, compute_statistics, imports, lastyear, stored_statistics
+from ..services.survey import campaigns
+from ..texts import fill, say_error
+from ..timeutil import format_vn
+from . import bp, texts
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KINDS = {
-    "appraisal": ("Điểm thẩm định", appraisal.parse_appraisal, appraisal.import_appraisal),
-    "satisfaction": ("Điểm hài lòng của người dân", appraisal.parse_satisfaction, appraisal.import_satisfaction),
-    "lastyear": ("Kết quả năm trước", index_service.parse_last_year, index_service.import_last_year),
-}
-LABELS = {
-    "unit_code": "Mã đơn vị",
-    "area": "Lĩnh vực",
-    "criterion": "Tiêu chí",
-    "appraised": "Điểm thẩm định",
-    "self_assessed": "Điểm tự đánh giá",
-    "not_applicable": "Điểm không áp dụng",
-    "percent": "Tỷ lệ hài lòng (%)",
-    "points": "Điểm hài lòng",
-    "old_code": "Mã năm trước",
-    "new_code": "Mã năm nay",
-    "name": "Tên đơn vị",
-    "total": "Tổng điểm",
-    "rank": "Xếp hạng",
-    "band": "Nhóm",
+    "appraisal": (imports.parse_appraisal, imports.import_appraisal),
+    "satisfaction": (imports.parse_satisfaction, imports.import_satisfaction),
+    "lastyear": (lastyear.parse_last_year, lastyear.import_last_year),
 }
 _UPLOAD = re.compile(r"^[A-Za-z0-9_-]{16,64}\.(csv|xlsx)$")
 
@@ -62,44 +46,34 @@ def _uploads() -> Path:
 
 
 @bp.get("/")
-@roles("admin", "monitor")
+@roles(Role.ADMIN, Role.MONITOR)
 def home():
     """The newest campaign's index."""
     try:
         return redirect(url_for(".overview", code=campaigns.get_campaign().code))
-    except NotFound:
-        flash("Chưa có đợt khảo sát nào.")
+    except NotFound as exc:
+        flash(say_error(exc))
         return redirect(url_for("admin.index"))
 
 
 @bp.get("/c/<code>/")
-@roles("admin", "monitor")
+@roles(Role.ADMIN, Role.MONITOR)
 def overview(code: str):
-    """Index tables per unit type, survey summary, statistics, charts, imports and downloads."""
+    """Index tables per unit type, survey summary, stored statistics, charts, imports and downloads."""
     campaign = campaigns.get_campaign(code)
-    result = index_service.compute_campaign_index(campaign)
-    types = [t for t in result.types if result.of_type(t.code)]
-    summaries = {
-        t.code: (type_summary(result, t.code), survey_summary(result, t.code), area_stats(result, t.code))
-        for t in types
-    }
-    _, _, area_names = index_service._names(campaign)
-    figures = index_figures(result, index_service.detail_rows(campaign), area_names)
-    charts = [(f.key, f.title, f.figure.to_json()) for f in figures]
-    missing: dict[str, list[str]] = {}
-    for entry in result.missing:  # "UNIT: source"
-        unit, _, source = entry.partition(": ")
-        missing.setdefault(source, []).append(unit)
+    model = build_index(campaign)
+    charts = [(f.key, f.title, f.figure.to_json()) for f in documents.figures(model)]
     page = render_template(
         "index_admin/overview.html",
         campaign=campaign,
-        result=result,
-        missing=missing,
-        types=types,
-        summaries=summaries,
+        model=model,
+        result=model.result,
+        missing=model.missing,
+        types=model.types,
+        summaries={t: (ts, ss, areas) for t, (ts, ss, areas) in model.summaries.items()},
         charts=charts,
-        kinds=KINDS,
-        stats=campaign_statistics(campaign, result=result),
+        kinds=texts.KINDS,
+        stats=stored_statistics(campaign),
     )
     resp = Response(page)
     # plotly.js adds <style> elements: allowed here, scripts still only from this site.
@@ -107,8 +81,17 @@ def overview(code: str):
     return resp
 
 
+@bp.post("/c/<code>/stats")
+@roles(Role.ADMIN)
+def statistics(code: str):
+    """Compute the resampling statistics now (they are stored and shown with their date)."""
+    stats = compute_statistics(build_index(campaigns.get_campaign(code)))
+    flash(fill(texts.STATS_DONE, responses=stats.responses, at=format_vn(stats.computed_at)))
+    return redirect(url_for(".overview", code=code))
+
+
 @bp.post("/c/<code>/import")
-@roles("admin")
+@roles(Role.ADMIN)
 def upload(code: str):
     """Read the file and show what would be imported (nothing is written yet)."""
     campaign = campaigns.get_campaign(code)
@@ -116,16 +99,16 @@ def upload(code: str):
     file = request.files.get("file")
     suffix = Path(file.filename or "").suffix.lower() if file else ""
     if kind not in KINDS or not file or suffix not in (".csv", ".xlsx"):
-        flash("Chọn loại số liệu và một tệp .csv hoặc .xlsx.")
+        flash(texts.CHOOSE_FILE)
         return redirect(url_for(".overview", code=code))
     name = secrets.token_urlsafe(24) + suffix
     path = _uploads() / name
     file.save(path)
     try:
-        parsed = KINDS[kind][1](campaign, path)
+        parsed = KINDS[kind][0](campaign, path)
     except ServiceError as exc:
         path.unlink(missing_ok=True)
-        flash(str(exc))
+        flash(say_error(exc))
         return redirect(url_for(".overview", code=code))
     if parsed.issues:
         path.unlink(missing_ok=True)
@@ -133,27 +116,28 @@ def upload(code: str):
         "index_admin/preview.html",
         campaign=campaign,
         kind=kind,
-        title=KINDS[kind][0],
+        title=texts.KINDS[kind],
         parsed=parsed,
         upload=name,
-        labels=LABELS,
+        labels=texts.LABELS,
     )
 
 
 @bp.post("/c/<code>/import/confirm")
-@roles("admin")
+@roles(Role.ADMIN)
 def confirm(code: str):
     """Import the previewed file, all or nothing."""
     campaign = campaigns.get_campaign(code)
     kind, name = request.form.get("kind", ""), request.form.get("upload", "")
     path = _uploads() / name
     if kind not in KINDS or not _UPLOAD.match(name) or not path.is_file():
-        flash("Tệp đã xem trước không còn; hãy tải lên lại.")
+        flash(texts.PREVIEW_GONE)
         return redirect(url_for(".overview", code=code))
     try:
-        flash(KINDS[kind][2](campaign, path))
+        result = KINDS[kind][1](campaign, path)
+        flash(fill(texts.IMPORTED[result.kind], rows=result.rows, units=result.units))
     except ServiceError as exc:
-        flash(str(exc))
+        flash(say_error(exc))
     finally:
         path.unlink(missing_ok=True)
     return redirect(url_for(".overview", code=code))
@@ -163,38 +147,40 @@ def _download(data: bytes, name: str, mimetype: str):
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
+def _written(write, campaign_code: str) -> bytes:
+    buf = io.BytesIO()
+    write(build_index(campaigns.get_campaign(campaign_code)), buf)
+    return buf.getvalue()
+
+
 @bp.get("/c/<code>/chi-so-cchc.xlsx")
-@roles("admin", "monitor")
+@roles(Role.ADMIN, Role.MONITOR)
 def workbook(code: str):
     """The index workbook."""
-    campaign = campaigns.get_campaign(code)
-    buf = io.BytesIO()
-    index_service.export_workbook(campaign, buf)
-    return _download(buf.getvalue(), f"chi-so-cchc-{campaign.pack.year}.xlsx", XLSX)
+    year = campaigns.get_campaign(code).pack.year
+    return _download(_written(documents.workbook, code), f"chi-so-cchc-{year}.xlsx", XLSX)
 
 
 @bp.get("/c/<code>/bao-cao.docx")
-@roles("admin", "monitor")
+@roles(Role.ADMIN, Role.MONITOR)
 def report(code: str):
     """The report draft."""
-    campaign = campaigns.get_campaign(code)
-    buf = io.BytesIO()
-    index_service.write_report_draft(campaign, buf)
-    return _download(buf.getvalue(), f"bao-cao-chi-so-cchc-{campaign.pack.year}.docx", DOCX)
+    year = campaigns.get_campaign(code).pack.year
+    return _download(_written(documents.report, code), f"bao-cao-chi-so-cchc-{year}.docx", DOCX)
 
 
 @bp.get("/c/<code>/bieu-do.html")
-@roles("admin", "monitor")
+@roles(Role.ADMIN, Role.MONITOR)
 def charts(code: str):
     """The standalone chart report (works offline)."""
-    html = index_service.charts_html(campaigns.get_campaign(code))
+    html = documents.charts_html(build_index(campaigns.get_campaign(code)))
     return _download(html.encode("utf-8"), "bieu-do-chi-so-cchc.html", "text/html")
 
 
 @bp.get("/c/<code>/mau-tham-dinh.xlsx")
-@roles("admin")
+@roles(Role.ADMIN)
 def template(code: str):
-    """The appraisal template to fill in."""
+    """The appraisal form to fill in."""
     buf = io.BytesIO()
-    appraisal.write_appraisal_template(campaigns.get_campaign(code), buf)
+    documents.appraisal_form(campaigns.get_campaign(code), buf)
     return _download(buf.getvalue(), "mau-diem-tham-dinh.xlsx", XLSX)

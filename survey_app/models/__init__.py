@@ -1,7 +1,8 @@
 """All models, imported here so Alembic and the services see one metadata."""
 
 from .campaign import Campaign, Question, RespondentGroup, Unit
-from .index import AppraisalPoint, LastYearResult, SatisfactionScore  # noqa: F401  (index)
+from .enums import CampaignStatus, Channel, InvitationStatus, MessageStatus, ResponseStatus, Role
+from .index import AppraisalPoint, IndexStatistics, LastYearResult, SatisfactionScore  # noqa: F401  (index)
 from .outbox import OutboxMessage, TelegramChat, ZaloState  # noqa: F401  (delivery)
 from .response import Answer, Response, ResponseFlag, UnitFlag
 from .roster import Invitation, Respondent
@@ -16,6 +17,12 @@ __all__ = [
     "Answer",
     "AnswerTally",
     "Campaign",
+    "CampaignStatus",
+    "Channel",
+    "InvitationStatus",
+    "MessageStatus",
+    "ResponseStatus",
+    "Role",
     "Invitation",
     "ProgressCounter",
     "Question",

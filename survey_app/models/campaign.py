@@ -8,19 +8,21 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..errors import ServiceError
 from ..extensions import db
 from ..packs import Pack
+from .enums import CampaignStatus, check_in
 
 
 class Campaign(db.Model):
     """One year's survey, built from a pack whose exact content it keeps."""
 
-    __table_args__ = (sa.CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),)
+    __table_args__ = (check_in("status", CampaignStatus, "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
     title: Mapped[str] = mapped_column(sa.String(300))
-    status: Mapped[str] = mapped_column(sa.String(10), default="draft")
+    status: Mapped[str] = mapped_column(sa.String(10), default=CampaignStatus.DRAFT)
     opens_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     closes_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     pack_code: Mapped[str] = mapped_column(sa.String(40))
@@ -29,6 +31,23 @@ class Campaign(db.Model):
     pack_content: Mapped[dict] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    def open(self) -> None:
+        """Let respondents answer within the window; a closed campaign is never reopened."""
+        if self.status == CampaignStatus.CLOSED:
+            raise ServiceError("campaign_closed", code=self.code)
+        self.status = CampaignStatus.OPEN
+
+    def close(self, at: datetime) -> bool:
+        """Stop answers for good; False when the campaign was already closed."""
+        if self.status == CampaignStatus.CLOSED:
+            return False
+        self.status, self.closed_at = CampaignStatus.CLOSED, at
+        return True
+
+    @property
+    def simulated(self) -> bool:
+        return self.title.startswith(SIMULATED_MARK)
 
     @property
     def pack(self) -> Pack:
@@ -40,6 +59,7 @@ class Campaign(db.Model):
 
 
 _PACK_VIEWS: dict[str, Pack] = {}
+SIMULATED_MARK = "[MÔ PHỎNG]"  # the title of simulated data starts with it, wherever it is shown
 
 
 class Unit(db.Model):

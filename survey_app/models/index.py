@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -71,3 +72,16 @@ class LastYearResult(db.Model):
     total: Mapped[Decimal] = mapped_column(POINTS)
     rank: Mapped[int | None]
     band: Mapped[str | None] = mapped_column(sa.String(40))
+
+
+class IndexStatistics(db.Model):
+    """The resampling statistics of a campaign's index, computed when a user asks (never per page view)."""
+
+    __tablename__ = "index_statistics"
+
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    n_resamples: Mapped[int]
+    seed: Mapped[int]
+    responses: Mapped[int]  # valid responses the statistics were computed from
+    payload: Mapped[dict] = mapped_column(sa.JSON)

@@ -8,9 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-
-CHANNELS = ("email", "zalo", "telegram")
-STATUSES = ("pending", "sending", "sent", "failed", "bounced", "cancelled")
+from .enums import Channel, MessageStatus, check_in
 
 
 class OutboxMessage(db.Model):
@@ -24,8 +22,8 @@ class OutboxMessage(db.Model):
 
     __tablename__ = "outbox_message"
     __table_args__ = (
-        sa.CheckConstraint("channel IN ('email', 'zalo', 'telegram')", name="channel"),
-        sa.CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed', 'bounced', 'cancelled')", name="status"),
+        check_in("channel", Channel, "channel"),
+        check_in("status", MessageStatus, "status"),
         sa.CheckConstraint("attempts >= 0", name="attempts"),
         sa.Index("ix_outbox_message_due", "status", "next_attempt_at"),
     )
@@ -39,12 +37,14 @@ class OutboxMessage(db.Model):
     idempotency_key: Mapped[str] = mapped_column(sa.String(120), unique=True)
     address: Mapped[str] = mapped_column(sa.String(320))
     content: Mapped[dict] = mapped_column(sa.JSON)
-    status: Mapped[str] = mapped_column(sa.String(10), default="pending")
+    status: Mapped[str] = mapped_column(sa.String(10), default=MessageStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     lease_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     in_flight_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     provider_id: Mapped[str | None] = mapped_column(sa.String(200))
+    # Why the last attempt did not succeed: a code the pages render, and the provider's own words.
+    error_code: Mapped[str | None] = mapped_column(sa.String(40))
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -8,15 +8,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .enums import ResponseStatus, check_in
 
 
 class Response(db.Model):
     """One submitted questionnaire. Its id is random so that row order tells nothing."""
 
     __table_args__ = (
-        sa.CheckConstraint("status IN ('valid', 'excluded', 'invalid')", name="status"),
+        check_in("status", ResponseStatus, "status"),
         # An excluded or invalid response always says why.
-        sa.CheckConstraint("status = 'valid' OR status_reason IS NOT NULL", name="reason_when_not_valid"),
+        sa.CheckConstraint(
+            f"status = '{ResponseStatus.VALID}' OR status_reason IS NOT NULL", name="reason_when_not_valid"
+        ),
     )
 
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
@@ -24,8 +27,10 @@ class Response(db.Model):
     group_id: Mapped[int] = mapped_column(sa.ForeignKey("respondent_group.id"))
     pack_sha256: Mapped[str] = mapped_column(sa.String(64))
     submitted_on: Mapped[date] = mapped_column(sa.Date)  # day-level only
-    status: Mapped[str] = mapped_column(sa.String(10), default="valid")
+    status: Mapped[str] = mapped_column(sa.String(10), default=ResponseStatus.VALID)
+    # Excluded: the reviewer's own words. Invalid: the code of the validity rule, with its fields.
     status_reason: Mapped[str | None] = mapped_column(sa.Text)
+    status_params: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
     # From the first saved answer to submit, rounded to 30 s: enough to flag haste, too coarse to match.
     duration_seconds: Mapped[int | None]
     # Set only when the pack is not anonymous; unique, so one response per invitation.
@@ -51,8 +56,8 @@ class ResponseFlag(db.Model):
     __tablename__ = "response_flag"
 
     response_id: Mapped[str] = mapped_column(sa.ForeignKey("response.id", ondelete="CASCADE"), primary_key=True)
-    kind: Mapped[str] = mapped_column(sa.String(30), primary_key=True)
-    detail: Mapped[str] = mapped_column(sa.String(300))
+    kind: Mapped[str] = mapped_column(sa.String(30), primary_key=True)  # the warning's code
+    params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
 
 class UnitFlag(db.Model):
@@ -62,5 +67,5 @@ class UnitFlag(db.Model):
 
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), primary_key=True)
-    kind: Mapped[str] = mapped_column(sa.String(30), primary_key=True)
-    detail: Mapped[str] = mapped_column(sa.String(300))
+    kind: Mapped[str] = mapped_column(sa.String(30), primary_key=True)  # the warning's code
+    params: Mapped[dict] = mapped_column(sa.JSON, default=dict)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .campaign import Campaign, RespondentGroup, Unit
+from .enums import InvitationStatus, check_in
 
 
 class Respondent(db.Model):
@@ -37,9 +38,11 @@ class Invitation(db.Model):
     """A personal link. Only the token's hash is stored; the status never points at a response."""
 
     __table_args__ = (
-        sa.CheckConstraint("status IN ('issued', 'opened', 'started', 'submitted')", name="status"),
-        sa.CheckConstraint("(status = 'submitted') = (submitted_on IS NOT NULL)", name="submitted_dated"),
-        sa.CheckConstraint("status <> 'submitted' OR draft IS NULL", name="no_draft_after_submit"),
+        check_in("status", InvitationStatus, "status"),
+        sa.CheckConstraint(
+            f"(status = '{InvitationStatus.SUBMITTED}') = (submitted_on IS NOT NULL)", name="submitted_dated"
+        ),
+        sa.CheckConstraint(f"status <> '{InvitationStatus.SUBMITTED}' OR draft IS NULL", name="no_draft_after_submit"),
         # One live link per respondent and campaign; revoked ones stay for the record.
         sa.Index(
             "uq_invitation_live",
@@ -57,7 +60,7 @@ class Invitation(db.Model):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     # Random per issue; with LINK_SECRET (kept outside the database) it re-derives the link.
     nonce: Mapped[str] = mapped_column(sa.String(32))
-    status: Mapped[str] = mapped_column(sa.String(10), default="issued")
+    status: Mapped[str] = mapped_column(sa.String(10), default=InvitationStatus.ISSUED)
     issued_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     opened_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

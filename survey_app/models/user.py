@@ -10,8 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-
-ROLES = ("admin", "monitor", "unit")
+from .enums import Role, check_in
 
 
 class User(UserMixin, db.Model):
@@ -19,15 +18,15 @@ class User(UserMixin, db.Model):
 
     __tablename__ = "staff_user"  # "user" is reserved in PostgreSQL
     __table_args__ = (
-        sa.CheckConstraint("role IN ('admin', 'monitor', 'unit')", name="role"),
+        check_in("role", Role, "role"),
         # A focal point belongs to exactly one unit; other roles to none.
-        sa.CheckConstraint("(role = 'unit') = (unit_code IS NOT NULL)", name="unit_role_has_unit"),
+        sa.CheckConstraint(f"(role = '{Role.UNIT}') = (unit_code IS NOT NULL)", name="unit_role_has_unit"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(256))
-    role: Mapped[str] = mapped_column(sa.String(10), default="admin")
+    role: Mapped[str] = mapped_column(sa.String(10), default=Role.ADMIN)
     unit_code: Mapped[str | None] = mapped_column(sa.String(40))
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
@@ -41,10 +40,10 @@ class User(UserMixin, db.Model):
 
     @property
     def can_write(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
     def may_see_unit(self, unit_code: str) -> bool:
-        return self.role in ("admin", "monitor") or self.unit_code == unit_code
+        return self.role in (Role.ADMIN, Role.MONITOR) or self.unit_code == unit_code
 
 
 class AuditEntry(db.Model):

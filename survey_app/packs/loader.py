@@ -7,7 +7,7 @@ import hashlib
 import io
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
@@ -15,26 +15,34 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from ..errors import ServiceError
 from .model import Pack
 from .schema import PACK, QUESTIONS_FILE
 
 
 @dataclass(frozen=True)
 class PackIssue:
+    """One problem of a pack: where (file, then a path in the file or a row and column of a CSV file),
+    a code and its fields. `survey_app.texts.say_pack_issue` renders it in Vietnamese."""
+
     file: str
     path: str
-    reason: str
+    code: str
+    params: dict = field(default_factory=dict)
+    row: int | None = None
+    column: str | None = None
 
-    def __str__(self) -> str:
-        return f"{self.file}: {self.path}: {self.reason}" if self.path else f"{self.file}: {self.reason}"
+    def __str__(self) -> str:  # for logs
+        where = f"row {self.row}, {self.column}" if self.row else self.path
+        return f"{self.file}: {where}: {self.code} {self.params}" if where else f"{self.file}: {self.code}"
 
 
-class PackError(ValueError):
+class PackError(ServiceError):
     """The pack is refused; `issues` lists every error found."""
 
     def __init__(self, issues: list[PackIssue]):
         self.issues = issues
-        super().__init__("\n".join(str(i) for i in issues))
+        super().__init__("pack_refused", count=len(issues))
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,7 @@ def load_pack(directory: str | Path) -> LoadedPack:
     root = Path(directory)
     main = root / "pack.yaml"
     if not main.is_file():
-        raise PackError([PackIssue(str(root), "", "no pack.yaml in this directory")])
+        raise PackError([PackIssue(str(root), "", "no_pack_yaml")])
     paths = [main, *sorted((root / "questions").glob("*.yaml")), *sorted(root.glob("*.csv"))]
     files, bad = {}, []
     for path in paths:
@@ -59,7 +67,7 @@ def load_pack(directory: str | Path) -> LoadedPack:
         try:
             files[name] = path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            bad.append(PackIssue(f"{root}/{name}", f"byte {exc.start}", "not UTF-8 text; save the file as UTF-8"))
+            bad.append(PackIssue(f"{root}/{name}", "", "not_utf8", {"byte": exc.start}))
     if bad:
         raise PackError(bad)
     return load_pack_files(files, origin=str(root))
@@ -78,12 +86,13 @@ def load_pack_files(files: dict[str, str], origin: str = "") -> LoadedPack:
             doc = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            where = f"line {mark.line + 1}" if mark else ""
-            issues.append(PackIssue(name(fname), where, f"not valid YAML: {getattr(exc, 'problem', exc)}"))
+            line = mark.line + 1 if mark else None
+            detail = str(getattr(exc, "problem", exc))
+            issues.append(PackIssue(name(fname), "", "not_yaml", {"line": line, "detail": detail}, row=line))
             continue
         doc = _nfc(doc)
         for err in sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=str):
-            issues.append(PackIssue(name(fname), _path(err.absolute_path), _reason(err)))
+            issues.append(PackIssue(name(fname), _path(err.absolute_path), *_reason(err)))
         docs[fname] = doc
     if issues:
         raise PackError(issues)
@@ -99,7 +108,7 @@ def load_pack_files(files: dict[str, str], origin: str = "") -> LoadedPack:
     if "units_file" in content:
         units_name = content["units_file"]
         if units_name not in files:
-            issues.append(PackIssue(name("pack.yaml"), "units_file", f"file {units_name!r} not found in the pack"))
+            issues.append(PackIssue(name("pack.yaml"), "units_file", "units_file_missing", {"file": units_name}))
         else:
             content["units"] = _read_units(files[units_name], name(units_name), issues)
     checker = _Checker(content, sources, name)
@@ -123,12 +132,16 @@ class _Checker:
         self.errors: list[PackIssue] = []
         self.warnings: list[PackIssue] = []
 
-    def err(self, path: str, reason: str, file: str = "pack.yaml") -> None:
-        self.errors.append(PackIssue(self.name(file), path, reason))
+    def err(self, path: str, code: str, file: str = "pack.yaml", **params) -> None:
+        self.errors.append(PackIssue(self.name(file), path, code, params))
 
-    def q_err(self, index: int, field: str, reason: str) -> None:
+    def q_err(self, index: int, key: str, code: str, **params) -> None:
         fname, i = self.sources[index]
-        self.err(f"questions[{i}].{field}" if field else f"questions[{i}]", reason, fname)
+        self.err(f"questions[{i}].{key}" if key else f"questions[{i}]", code, fname, **params)
+
+    def row_err(self, row: int, column: str, code: str, **params) -> None:
+        fname = self.c.get("units_file", "units.csv")
+        self.errors.append(PackIssue(self.name(fname), "", code, params, row=row, column=column))
 
     def run(self) -> None:
         c = self.c
@@ -145,23 +158,22 @@ class _Checker:
                 p = f"scales[{si}].options[{oi}].weight"
                 if o.get("dont_know"):
                     if "weight" in o:
-                        self.err(p, "a 'don't know' option has no weight: it leaves the denominator")
+                        self.err(p, "dont_know_weight")
                 elif "weight" not in o:
-                    self.err(p, "missing: every option except 'don't know' needs a weight in [0, 1]")
+                    self.err(p, "weight_missing")
                 elif not 0 <= o["weight"] <= 1:
-                    self.err(p, f"weight {o['weight']} is outside [0, 1]")
+                    self.err(p, "weight_range", weight=o["weight"])
         for ti, t in enumerate(c["unit_types"]):
             self._unique(f"unit_types[{ti}].areas", t["areas"])
             area_sum = sum(_d(a["max_points"]) for a in t["areas"])
             if area_sum != _d(t["total_points"]):
-                msg = (
-                    f"area max_points add up to {_fmt(area_sum)}, "
-                    f"not the declared total_points {_fmt(t['total_points'])}"
-                )
+                sums = {"sum": area_sum, "total": _d(t["total_points"])}
                 if t.get("known_total_mismatch"):
-                    self.warnings.append(PackIssue(self.name("pack.yaml"), f"unit_types[{ti}].areas", msg))
+                    self.warnings.append(
+                        PackIssue(self.name("pack.yaml"), f"unit_types[{ti}].areas", "area_sum_known", sums)
+                    )
                 else:
-                    self.err(f"unit_types[{ti}].areas", msg + " (declare known_total_mismatch if intended)")
+                    self.err(f"unit_types[{ti}].areas", "area_sum", **sums)
         self._check_bands()
         self._check_groups(groups, types)
         self._check_questions(scales, types, groups)
@@ -174,63 +186,66 @@ class _Checker:
         for si, s in enumerate(self.c.get("satisfaction") or []):
             t = types.get(s["unit_type"])
             if t is None:
-                self.err(f"satisfaction[{si}].unit_type", f"unknown unit type {s['unit_type']!r}")
+                self.err(f"satisfaction[{si}].unit_type", "unknown_unit_type", value=s["unit_type"])
                 continue
             if s["unit_type"] in seen:
-                self.err(f"satisfaction[{si}].unit_type", f"a second rule for unit type {s['unit_type']!r}")
+                self.err(f"satisfaction[{si}].unit_type", "second_satisfaction_rule", unit_type=s["unit_type"])
             seen.add(s["unit_type"])
             area = next((a for a in t["areas"] if a["code"] == s["area"]), None)
             if area is None:
-                self.err(f"satisfaction[{si}].area", f"unknown area {s['area']!r} for unit type {s['unit_type']!r}")
+                self.err(f"satisfaction[{si}].area", "unknown_area", area=s["area"], unit_type=s["unit_type"])
             elif _d(s["max_points"]) > _d(area["max_points"]):
                 self.err(
                     f"satisfaction[{si}].max_points",
-                    f"{_fmt(s['max_points'])} is above the max_points {_fmt(area['max_points'])} of {s['area']!r}",
+                    "satisfaction_above_area",
+                    points=_d(s["max_points"]),
+                    maximum=_d(area["max_points"]),
+                    area=s["area"],
                 )
         areas = {a["code"] for t in types.values() for a in t["areas"]}
         for i, key in enumerate(self.c.get("tie_break") or []):
             if key not in {"appraisal", "survey", "satisfaction"} | areas:
-                self.err(f"tie_break[{i}]", f"{key!r} is neither appraisal, survey, satisfaction nor an area code")
+                self.err(f"tie_break[{i}]", "bad_tie_break", key=key)
 
     def _unique(self, path: str, items: list[dict]) -> None:
         seen = Counter(i["code"] for i in items)
         for idx, item in enumerate(items):
             if seen[item["code"]] > 1:
-                self.err(f"{path}[{idx}].code", f"duplicate code {item['code']!r}")
+                self.err(f"{path}[{idx}].code", "duplicate_code", value=item["code"])
 
     def _check_bands(self) -> None:
         mins = [_d(b["min_percent"]) for b in self.c["bands"]]
         if any(a <= b for a, b in pairwise(mins)):
-            self.err("bands", "bands must be listed with strictly descending min_percent")
+            self.err("bands", "bands_not_descending")
         if mins[-1] != 0:
-            self.err(f"bands[{len(mins) - 1}].min_percent", "the last band must start at 0")
+            self.err(f"bands[{len(mins) - 1}].min_percent", "last_band_not_zero")
         if mins[0] > 100:
-            self.err("bands[0].min_percent", "min_percent is above 100")
+            self.err("bands[0].min_percent", "band_above_100")
 
     def _check_groups(self, groups: dict, types: dict) -> None:
         weighted = self.c["scoring"]["method"] == "group_weights"
         weight_sums: dict[str, Decimal] = defaultdict(Decimal)
         for gi, g in enumerate(self.c["groups"]):
             if g["unit_type"] not in types:
-                self.err(f"groups[{gi}].unit_type", f"unknown unit type {g['unit_type']!r}")
+                self.err(f"groups[{gi}].unit_type", "unknown_unit_type", value=g["unit_type"])
             rates = g["rates"]
             target = g["unit_type"] if rates == "own" else rates["unit_type"]
             if rates != "own" and target not in types:  # with `own`, the unit_type error above says it
-                self.err(f"groups[{gi}].rates.unit_type", f"unknown unit type {target!r}")
+                self.err(f"groups[{gi}].rates.unit_type", "unknown_unit_type", value=target)
             if "weight" in g:
                 if not 0 <= g["weight"] <= 1:
-                    self.err(f"groups[{gi}].weight", f"weight {g['weight']} is outside [0, 1]")
+                    self.err(f"groups[{gi}].weight", "weight_range", weight=g["weight"])
                 weight_sums[target] += _d(g["weight"])
             elif weighted:
-                self.err(f"groups[{gi}].weight", "missing: scoring method group_weights needs a weight per group")
+                self.err(f"groups[{gi}].weight", "group_weight_missing")
         if weighted:
             for t, total in weight_sums.items():
                 if total != 1:
-                    self.err("groups", f"weights of the groups rating unit type {t!r} add up to {_fmt(total)}, not 1")
+                    self.err("groups", "group_weights_sum", unit_type=t, total=total)
         rated = {g["unit_type"] if g["rates"] == "own" else g["rates"]["unit_type"] for g in self.c["groups"]}
         for ti, t in enumerate(self.c["unit_types"]):
             if t["code"] not in rated:
-                self.err(f"unit_types[{ti}]", f"no group rates units of type {t['code']!r}")
+                self.err(f"unit_types[{ti}]", "type_not_rated", unit_type=t["code"])
 
     def _check_questions(self, scales: dict, types: dict, groups: dict) -> None:
         seen: dict[str, int] = {}
@@ -239,16 +254,16 @@ class _Checker:
         for qi, q in enumerate(self.c["questions"]):
             if q["code"] in seen:
                 f, i = self.sources[seen[q["code"]]]
-                self.q_err(qi, "code", f"duplicate code {q['code']!r} (first in {self.name(f)} questions[{i}])")
+                self.q_err(qi, "code", "duplicate_question", value=q["code"], first=f"{self.name(f)} questions[{i}]")
             seen.setdefault(q["code"], qi)
             if q["scale"] not in scales:
-                self.q_err(qi, "scale", f"unknown scale {q['scale']!r}")
+                self.q_err(qi, "scale", "unknown_scale", value=q["scale"])
             t = types.get(q["unit_type"])
             if t is None:
-                self.q_err(qi, "unit_type", f"unknown unit type {q['unit_type']!r}")
+                self.q_err(qi, "unit_type", "unknown_unit_type", value=q["unit_type"])
                 continue
             if q["area"] not in {a["code"] for a in t["areas"]}:
-                self.q_err(qi, "area", f"unknown area {q['area']!r} for unit type {q['unit_type']!r}")
+                self.q_err(qi, "area", "unknown_area", area=q["area"], unit_type=q["unit_type"])
             points[q["unit_type"]] += _d(q["points"])
             area_points[(q["unit_type"], q["area"])] += _d(q["points"])
             raters = [
@@ -259,38 +274,41 @@ class _Checker:
             if "groups" not in q:
                 q["groups"] = raters
                 if not raters:
-                    self.q_err(qi, "", f"no group rates units of type {q['unit_type']!r}, so nobody sees it")
+                    self.q_err(qi, "", "question_without_raters", unit_type=q["unit_type"])
             for gi, gcode in enumerate(q["groups"]):
                 if gcode not in groups:
-                    self.q_err(qi, f"groups[{gi}]", f"unknown group {gcode!r}")
+                    self.q_err(qi, f"groups[{gi}]", "unknown_group", value=gcode)
                 elif gcode not in raters:
-                    self.q_err(qi, f"groups[{gi}]", f"group {gcode!r} does not rate units of type {q['unit_type']!r}")
+                    self.q_err(qi, f"groups[{gi}]", "group_does_not_rate", group=gcode, unit_type=q["unit_type"])
         for ti, t in enumerate(self.c["unit_types"]):
             got = points[t["code"]]
             if got != _d(t["survey_points"]):
                 self.err(
                     f"unit_types[{ti}].survey_points",
-                    f"question points for unit type {t['code']!r} add up to {_fmt(got)}, "
-                    f"not the declared survey_points {_fmt(t['survey_points'])}",
+                    "survey_points_sum",
+                    unit_type=t["code"],
+                    sum=got,
+                    declared=_d(t["survey_points"]),
                 )
             for ai, a in enumerate(t["areas"]):
                 got = area_points[(t["code"], a["code"])]
                 if got > _d(a["max_points"]):
                     self.err(
                         f"unit_types[{ti}].areas[{ai}]",
-                        f"question points of area {a['code']!r} add up to {_fmt(got)}, "
-                        f"above its max_points {_fmt(a['max_points'])}",
+                        "area_points_above_max",
+                        area=a["code"],
+                        sum=got,
+                        maximum=_d(a["max_points"]),
                     )
 
     def _check_units(self, types: dict) -> None:
         units = self.c.get("units") or []
-        fname = self.c.get("units_file", "units.csv")
         counts = Counter(u["code"] for u in units)
         for u in units:
             if counts[u["code"]] > 1:
-                self.err(f"row {u['_row']}: code", f"duplicate unit code {u['code']!r}", fname)
+                self.row_err(u["_row"], "code", "duplicate_unit_code", value=u["code"])
             if u["unit_type"] not in types:
-                self.err(f"row {u['_row']}: unit_type", f"unknown unit type {u['unit_type']!r}", fname)
+                self.row_err(u["_row"], "unit_type", "unknown_unit_type", value=u["unit_type"])
         for u in units:
             u.pop("_row", None)
 
@@ -299,13 +317,13 @@ def _read_units(text: str, fname: str, issues: list[PackIssue]) -> list[dict]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = {"code", "name", "unit_type"} - set(reader.fieldnames or [])
     if missing:
-        issues.append(PackIssue(fname, "header", f"missing columns: {', '.join(sorted(missing))}"))
+        issues.append(PackIssue(fname, "", "units_columns_missing", {"columns": sorted(missing)}, row=1))
         return []
     rows = []
     for n, row in enumerate(reader, start=2):
         code, uname, utype = ((row.get(k) or "").strip() for k in ("code", "name", "unit_type"))
         if not code or not uname or not utype:
-            issues.append(PackIssue(fname, f"row {n}", "code, name and unit_type are all required"))
+            issues.append(PackIssue(fname, "", "units_row_incomplete", row=n))
             continue
         rows.append({"code": code, "name": unicodedata.normalize("NFC", uname), "unit_type": utype, "_row": n})
     return rows
@@ -328,20 +346,29 @@ def _path(parts) -> str:
     return out
 
 
-def _reason(err: jsonschema.ValidationError) -> str:
-    if err.validator == "additionalProperties":
-        extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
-        return f"unknown key{'s' if len(extra) > 1 else ''}: {', '.join(extra)}"
-    if err.validator == "required":
-        return err.message.replace("is a required property", "is required")
-    if err.validator == "oneOf" and err.absolute_path and err.absolute_path[-1] == "rates":
-        return "must be 'own' or a mapping {unit_type: CODE}"
-    return err.message
+def _reason(err: jsonschema.ValidationError) -> tuple[str, dict]:
+    """The code and fields of a structure error (jsonschema's own message only as a last resort)."""
+    v, expected = err.validator, err.validator_value
+    if v == "additionalProperties":
+        return "unknown_keys", {"keys": sorted(set(err.instance) - set(err.schema.get("properties", {})))}
+    if v == "required":
+        return "key_required", {"key": next(k for k in expected if k not in err.instance)}
+    if v == "oneOf" and err.absolute_path and err.absolute_path[-1] == "rates":
+        return "rates_form", {}
+    if v == "type":
+        return "wrong_type", {"expected": expected, "value": err.instance}
+    if v in ("enum", "const"):
+        return "not_allowed_value", {"value": err.instance, "allowed": expected if v == "enum" else [expected]}
+    if v == "pattern":
+        return "bad_code", {"value": err.instance}
+    if v in ("minimum", "exclusiveMinimum"):
+        return "below_minimum", {"value": err.instance, "minimum": expected}
+    if v in ("maximum", "exclusiveMaximum"):
+        return "above_maximum", {"value": err.instance, "maximum": expected}
+    if v in ("minItems", "minLength"):
+        return "too_short", {"minimum": expected}
+    return "schema_error", {"detail": err.message}
 
 
 def _d(x) -> Decimal:
     return Decimal(str(x))
-
-
-def _fmt(x) -> str:
-    return format(_d(x).normalize(), "f")

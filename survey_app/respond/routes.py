@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, request, url_for
 
 from ..extensions import limiter
-from ..services import responding
-from ..services.errors import NotFound
+from ..services.survey import responding
 from . import bp
+from .refusals import STATUS
 from .texts import MESSAGES
 
 FIELD_PREFIX = "a:"
@@ -21,20 +21,16 @@ def _unknown_limit() -> str:
     return current_app.config["RATELIMIT_UNKNOWN_TOKEN"]
 
 
-def _message(key: str, status: int, campaign=None):
-    return render_template("respond/message.html", msg=MESSAGES[key], campaign=campaign), status
+def _message(key: str, campaign=None):
+    return render_template("respond/message.html", msg=MESSAGES[key], campaign=campaign), STATUS.get(key, 200)
 
 
 def _guarded(action):
-    """Run a service call, turning its refusals into the matching page."""
+    """Run a service call, turning a refusal of the link itself into the matching page."""
     try:
         return action(), None
-    except NotFound:
-        return None, _message("unknown", 404)
-    except responding.Gone as exc:
-        return None, _message(exc.reason, 410, exc.campaign)
-    except responding.NotOpen as exc:
-        return None, _message("not_open", 403, exc.campaign)
+    except (responding.UnknownLink, responding.Gone, responding.NotOpen) as exc:
+        return None, _message(exc.code, exc.campaign)
 
 
 def _page_index(q, raw) -> int:
@@ -53,7 +49,7 @@ def questionnaire(token: str):
     if refusal:
         return refusal
     if q.submitted:
-        return _message("thanks", 200, q.campaign)
+        return render_template("respond/message.html", msg=MESSAGES["thanks"], campaign=q.campaign)
     return render_template("respond/questionnaire.html", q=q, page=_page_index(q, request.args.get("p")), problems=[])
 
 
@@ -75,16 +71,14 @@ def save(token: str):
                 return refusal
             return redirect(url_for(".questionnaire", token=token), code=303)
         q, refusal = _guarded(lambda: responding.save_answers(token, answers))
-    except responding.AlreadySubmitted:
-        return _message("already", 409)
-    except responding.Incomplete as exc:
-        q = responding.open_questionnaire(token, mark_opened=False)
-        first = exc.problems[0]
-        page = next(i for i, s in enumerate(q.sections) if s.unit.code == first.unit)
-        return render_template("respond/questionnaire.html", q=q, page=page, problems=exc.problems), 422
+    except responding.AlreadySubmitted as exc:
+        return _message(exc.code)
     except responding.InvalidAnswers as exc:
         q = responding.open_questionnaire(token, mark_opened=False)
-        return render_template("respond/questionnaire.html", q=q, page=0, problems=exc.problems), 422
+        first = exc.problems[0]
+        page = next((i for i, s in enumerate(q.sections) if s.unit.code == first.unit), 0)
+        page = page if isinstance(exc, responding.Incomplete) else 0
+        return render_template("respond/questionnaire.html", q=q, page=page, problems=exc.problems), STATUS[exc.code]
     if refusal:
         return refusal
     page = _page_index(q, request.form.get("goto", request.form.get("p")))

@@ -20,7 +20,7 @@ MESSAGES = {
         "title": "Đợt khảo sát chưa bắt đầu",
         "text": "Phiếu khảo sát sẽ mở vào thời gian ghi trong thư mời. Vui lòng quay lại sau.",
     },
-    "already": {
+    "already_submitted": {
         "title": "Phiếu đã được nộp",
         "text": "Phiếu khảo sát của anh/chị đã được nộp trước đó (có thể từ một thiết bị khác). "
         "Mỗi người chỉ nộp một lần; không cần làm gì thêm.",
@@ -29,6 +29,17 @@ MESSAGES = {
         "title": "Cảm ơn anh/chị đã hoàn thành phiếu khảo sát",
         "text": "Phiếu đã được ghi nhận. Câu trả lời được tổng hợp ẩn danh, không gắn với tên của anh/chị.",
     },
+}
+
+# The problems a submit or an autosave can name, by the service's code.
+PROBLEMS = {
+    "missing": "chưa trả lời",
+    "not_an_object": "dữ liệu gửi lên không đúng dạng",
+    "unit_not_rated": "phiếu này không đánh giá đơn vị đó",
+    "unknown_question": "không có câu hỏi này trong phiếu",
+    "option_not_on_scale": "phương án không có trong thang đo của câu hỏi",
+    "incomplete": "Còn câu chưa trả lời",
+    "invalid_answers": "Có câu trả lời không hợp lệ",
 }
 
 ANONYMITY = (

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from flask import current_app
 
-from ..models import Campaign, Respondent
+from ..errors import Issue, ServiceError
+from ..models import Campaign, Channel, Respondent
 from ..timeutil import format_vn
-from .errors import ServiceError
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "messages"
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -25,10 +25,10 @@ QUEUED = ("ho_ten", "chuc_vu", "don_vi", "chien_dich", "han_chot", "lan_nhac")
 AT_SEND = ("lien_ket", "ma_phieu", "nhan_telegram")
 KNOWN = frozenset(QUEUED + AT_SEND)
 KINDS = ("invitation", "reminder")
-TELEGRAM_HINT = "Nhận nhắc nhở và trả lời ngay trong Telegram: {url}"
 
-# file name → placeholders it must contain
-REQUIRED: dict[str, tuple[str, ...]] = {"zalo_zns.json": ("ma_phieu",), "letter.txt": ()}
+# file name → placeholders it must contain. telegram_hint.txt fills {nhan_telegram} when the bot is on.
+REQUIRED: dict[str, tuple[str, ...]] = {"zalo_zns.json": ("ma_phieu",), "letter.txt": (), "telegram_hint.txt": ("url",)}
+EXTRA_KNOWN = {"telegram_hint.txt": {"url"}}
 for _kind in KINDS:
     REQUIRED |= {
         f"email_{_kind}.subject.txt": (),
@@ -40,11 +40,11 @@ for _kind in KINDS:
 
 
 class TemplateError(ServiceError):
-    """Templates with unknown or missing placeholders; `problems` names each file and placeholder."""
+    """Templates with unknown or missing placeholders; `issues` names each file and placeholder."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("message templates: " + "; ".join(problems))
+    def __init__(self, issues: list[Issue]):
+        self.problems = issues
+        super().__init__("message_templates", issues=issues)
 
 
 def _directory() -> Path:
@@ -58,28 +58,28 @@ def _read(name: str, directory: Path | None = None) -> str:
 def check_templates(directory: str | Path | None = None) -> None:
     """Refuse a template set that would send a message without a link or with a literal `{typo}`."""
     folder = Path(directory) if directory else _directory()
-    problems: list[str] = []
+    problems: list[Issue] = []
     for name, required in sorted(REQUIRED.items()):
         path = folder / name
         if not path.is_file():
-            problems.append(f"{name}: file missing")
+            problems.append(Issue("template_missing", {"file": name}))
             continue
         text = path.read_text(encoding="utf-8")
         used = set(PLACEHOLDER.findall(text))
-        unknown = sorted(used - KNOWN)
+        unknown = sorted(used - KNOWN - EXTRA_KNOWN.get(name, set()))
         missing = sorted(set(required) - used)
         if unknown:
-            problems.append(f"{name}: unknown placeholder(s) {', '.join(unknown)}")
+            problems.append(Issue("template_unknown_placeholder", {"file": name, "names": unknown}))
         if missing:
-            problems.append(f"{name}: missing placeholder(s) {', '.join(missing)}")
+            problems.append(Issue("template_missing_placeholder", {"file": name, "names": missing}))
         if name.endswith(".json"):
             try:
                 data = json.loads(text)
             except ValueError as exc:
-                problems.append(f"{name}: not valid JSON ({exc})")
+                problems.append(Issue("template_bad_json", {"file": name, "detail": str(exc)}))
                 continue
             if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-                problems.append(f"{name}: must be an object of Zalo parameter name → text")
+                problems.append(Issue("template_not_mapping", {"file": name}))
     if problems:
         raise TemplateError(problems)
 
@@ -121,20 +121,20 @@ class Templates:
         """The stored content of one message, with the at-send placeholders still in place."""
         base = "invitation" if kind == "invitation" else "reminder"
         f = self.files
-        if channel == "email":
+        if channel == Channel.EMAIL:
             return {
                 "subject": _substitute(f[f"email_{base}.subject.txt"], values, False).strip(),
                 "text": _substitute(f[f"email_{base}.txt"], values, False),
                 "html": _substitute(f[f"email_{base}.html"], values, True),
                 "name": values["ho_ten"],
             }
-        if channel == "zalo":
+        if channel == Channel.ZALO:
             data = json.loads(f["zalo_zns.json"])
             return {
                 "text": _substitute(f[f"zalo_{base}.txt"], values, False).strip(),
                 "template_data": {k: _substitute(v, values, False) for k, v in data.items()},
             }
-        if channel == "telegram":
+        if channel == Channel.TELEGRAM:
             return {"text": _substitute(f[f"telegram_{base}.txt"], values, False).strip()}
         raise ValueError(f"unknown channel {channel!r}; expected one of email, zalo, telegram")
 
@@ -144,6 +144,6 @@ class Templates:
 
 def fill_at_send(text: str, link: str, token: str, telegram_url: str | None, escape: bool = False) -> str:
     """Put the personal link in at the last moment; the result is never stored or logged."""
-    hint = TELEGRAM_HINT.format(url=telegram_url) if telegram_url else ""
+    hint = _substitute(_read("telegram_hint.txt").strip(), {"url": telegram_url}, escape) if telegram_url else ""
     values = {"lien_ket": link, "ma_phieu": token, "nhan_telegram": hint}
     return _substitute(text, values, escape)

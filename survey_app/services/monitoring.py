@@ -12,12 +12,16 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from analysis.privacy import fold_small_groups
+from analysis.ranking import competition_ranks
 from analysis.vntext import sort_key
 
 from ..extensions import db
 from ..models import (
     Campaign,
+    CampaignStatus,
+    Channel,
     Invitation,
+    InvitationStatus,
     ProgressCounter,
     Respondent,
     RespondentGroup,
@@ -26,7 +30,8 @@ from ..models import (
     Unit,
 )
 from ..timeutil import aware, now
-from .scores import unit_scores
+from .delivery.status import last_status_by_respondent
+from .survey.scores import unit_scores
 
 
 @dataclass
@@ -80,7 +85,7 @@ def cells(campaign: Campaign, unit_code: str | None = None) -> list[Cell]:
         (r.unit_id, r.group_id): r.responses
         for r in db.session.scalars(sa.select(ResponseCount).where(ResponseCount.campaign_id == campaign.id))
     }
-    closed = campaign.status == "closed" or aware(campaign.closes_at) <= now()
+    closed = campaign.status == CampaignStatus.CLOSED or aware(campaign.closes_at) <= now()
     out = []
     for unit in sorted(units, key=lambda u: sort_key(u.name)):
         for g in groups:
@@ -161,7 +166,8 @@ def overview(campaign: Campaign, unit_code: str | None = None) -> Overview:
             )
         )
     total = {k: sum(v[k] for v in by_type.values()) for k in ("invited", "opened", "started", "submitted")}
-    left = max(0, int((aware(campaign.closes_at) - now()).total_seconds())) if campaign.status != "closed" else 0
+    left = max(0, int((aware(campaign.closes_at) - now()).total_seconds()))
+    left = 0 if campaign.status == CampaignStatus.CLOSED else left
     return Overview(**total, valid=int(valid), by_type=by_type, seconds_left=left)
 
 
@@ -214,9 +220,9 @@ def live_scores(campaign: Campaign, unit_code: str | None = None) -> list[ScoreR
             )
         )
     for utype in {r.unit_type for r in rows}:
-        same = sorted((r for r in rows if r.unit_type == utype), key=lambda r: -r.total)
-        for r in same:
-            r.rank = 1 + sum(1 for o in same if o.total > r.total)
+        same = [r for r in rows if r.unit_type == utype]
+        for r, rank in zip(same, competition_ranks([r.total for r in same]), strict=True):
+            r.rank = rank
     rows.sort(key=lambda r: (r.unit_type, r.rank, sort_key(r.unit_name)))
     return [r for r in rows if unit_code is None or r.unit_code == unit_code]
 
@@ -238,9 +244,13 @@ def non_respondents(campaign: Campaign, unit_code: str) -> list[NonRespondent]:
         .join(Unit, Unit.id == Respondent.unit_id)
         .join(RespondentGroup, RespondentGroup.id == Respondent.group_id)
         .join(Invitation, (Invitation.respondent_id == Respondent.id) & Invitation.revoked_at.is_(None))
-        .where(Respondent.campaign_id == campaign.id, Unit.code == unit_code, Invitation.status != "submitted")
+        .where(
+            Respondent.campaign_id == campaign.id,
+            Unit.code == unit_code,
+            Invitation.status != InvitationStatus.SUBMITTED,
+        )
     ).all()
-    statuses = delivery_statuses(campaign, [r.id for r, _, _ in rows])
+    statuses = last_status_by_respondent(campaign, [r.id for r, _, _ in rows])
     people = [
         NonRespondent(
             r.id,
@@ -257,36 +267,8 @@ def non_respondents(campaign: Campaign, unit_code: str) -> list[NonRespondent]:
 
 def _channels_of(respondent) -> list[str]:
     pairs = (
-        ("email", respondent.email),
-        ("zalo", respondent.phone or respondent.zalo_id),
-        ("telegram", respondent.telegram_username),
+        (Channel.EMAIL, respondent.email),
+        (Channel.ZALO, respondent.phone or respondent.zalo_id),
+        (Channel.TELEGRAM, respondent.telegram_username),
     )
     return [ch for ch, address in pairs if address]
-
-
-def delivery_statuses(campaign: Campaign, respondent_ids: list[int]) -> dict[int, dict[str, str]]:
-    """Last message status per person and channel, from the delivery outbox."""
-    from .delivery_status import last_status_by_respondent
-
-    return last_status_by_respondent(campaign, respondent_ids)
-
-
-def status_lines(campaign: Campaign) -> list[str]:
-    """`flask campaign status`: the funnel per unit type, issued / returned / valid, thin samples."""
-    pack, ov = campaign.pack, overview(campaign)
-    lines = []
-    for utype, v in sorted(ov.by_type.items()):
-        name = pack.unit_type_by_code[utype].name if utype in pack.unit_type_by_code else utype
-        lines.append(
-            f"{name}: invited {v['invited']}, opened {v['opened']}, started {v['started']}, "
-            f"submitted {v['submitted']} ({v['rate']:.1f}%)"
-        )
-    below = [
-        c
-        for c in sorted(cells(campaign), key=lambda c: (c.unit_code, c.group_code))
-        if c.status in ("at_risk", "not_met")
-    ]
-    lines.append(f"unit × group cells below the minimum sample: {len(below)}")
-    lines += [f"  {c.unit_code} × {c.group_code}: {c.valid} of {c.minimum} valid responses" for c in below]
-    lines.append(f"phát ra / thu về / hợp lệ: {ov.invited} / {ov.submitted} / {ov.valid}")
-    return lines

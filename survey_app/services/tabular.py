@@ -1,16 +1,19 @@
-"""Read a CSV or XLSX roster into rows numbered as the user sees them (header = row 1)."""
+"""Read a CSV or XLSX file into rows numbered as the user sees them (header = row 1).
+
+Headers match whatever case, accents or spacing were typed ('Mã đơn vị', 'ma don vi', 'unit_code');
+the table remembers the header each field came from, so a refusal can name the column as the user's
+file wrote it.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
-
-from .errors import ImportRejected, RowIssue
+from ..errors import ImportRejected, RowIssue
 
 
 @dataclass(frozen=True)
@@ -19,37 +22,46 @@ class Row:
     values: dict[str, str]
 
 
+@dataclass(frozen=True)
+class Table:
+    rows: list[Row]
+    headers: dict[str, str] = field(default_factory=dict)  # canonical field → header as written
+
+    def issue(self, row: int, column: str, code: str, value: str | None = None, **params) -> RowIssue:
+        """A bad cell, named by the header this file used for its column."""
+        return RowIssue(row, column, code, self.headers.get(column), value, params)
+
+
 def header_key(text: str) -> str:
-    """'Mã đơn vị' → 'ma_don_vi': headers match whatever case, accents or spacing were typed."""
+    """'Mã đơn vị' → 'ma_don_vi'."""
     text = unicodedata.normalize("NFD", str(text).strip().lower()).replace("đ", "d")
     text = "".join(c for c in text if not unicodedata.combining(c))
     return "_".join(text.replace("-", " ").split())
 
 
-def read_rows(path: str | Path, columns: dict[str, str], required: set[str]) -> list[Row]:
-    """Rows keyed by canonical column name; `columns` maps accepted header keys to canonical names."""
+def read_table(path: str | Path, columns: dict[str, str], required: set[str]) -> Table:
+    """Rows keyed by canonical field; `columns` maps accepted header keys to canonical names."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         raw = _read_xlsx(path)
     elif path.suffix.lower() == ".csv":
         raw = _read_csv(path)
     else:
-        raise ImportRejected([RowIssue(0, "-", f"{path.name}: only .csv and .xlsx files are read")])
+        raise ImportRejected([RowIssue(0, "-", "file_type", value=path.name)])
     if not raw:
-        raise ImportRejected([RowIssue(1, "-", "the file is empty")])
+        raise ImportRejected([RowIssue(1, "-", "file_empty")])
     header, *body = raw
     names: list[str | None] = [columns.get(header_key(h)) if h is not None else None for h in header]
     missing = required - set(names)
     if missing:
-        raise ImportRejected(
-            [RowIssue(1, col, "required column is missing from the header") for col in sorted(missing)]
-        )
+        raise ImportRejected([RowIssue(1, col, "column_missing") for col in sorted(missing)])
+    headers = {name: " ".join(str(h).split()) for name, h in zip(names, header, strict=False) if name}
     rows = []
     for offset, cells in enumerate(body, start=2):
         values = {name: _cell_text(cell) for name, cell in zip(names, cells, strict=False) if name is not None}
         if any(values.values()):
             rows.append(Row(offset, values))
-    return rows
+    return Table(rows, headers)
 
 
 def _cell_text(cell: object) -> str:
@@ -65,7 +77,7 @@ def _read_csv(path: Path) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportRejected([RowIssue(0, "-", "the CSV file is not UTF-8; save it as 'CSV UTF-8' in Excel")]) from None
+        raise ImportRejected([RowIssue(0, "-", "csv_not_utf8")]) from None
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -75,10 +87,12 @@ def _read_csv(path: Path) -> list[list[str]]:
 
 
 def _read_xlsx(path: Path) -> list[list[object]]:
+    from openpyxl import load_workbook  # openpyxl brings numpy: loaded when a workbook is read, not with the app
+
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a damaged file
-        raise ImportRejected([RowIssue(0, "-", f"cannot read the workbook: {exc}")]) from exc
+        raise ImportRejected([RowIssue(0, "-", "workbook_unreadable", value=type(exc).__name__)]) from exc
     try:
         return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
     finally:

@@ -8,64 +8,68 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 
+from ..contacts import normalise_email
+from ..errors import NotFound, ServiceError
 from ..extensions import db
-from ..models import Unit, User
-from ..models.user import ROLES
+from ..models import Role, Unit, User
 from ..timeutil import aware, now
 from . import audit
-from .errors import NotFound, ServiceError
 
 log = logging.getLogger(__name__)
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 
 
+MIN_PASSWORD = 10
+
+
 class Locked(ServiceError):
     """Too many failed sign-ins; the account opens again later or when an admin resets it."""
 
+    default_code = "account_locked"
+
 
 def _normal_email(email: str) -> str:
-    try:
-        return validate_email(email, check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        raise ServiceError(f"not a valid email address: {exc}") from exc
+    normal = normalise_email(email)
+    if normal is None:
+        raise ServiceError("invalid_email", value=email)
+    return normal
 
 
 def get_user(email: str) -> User:
     user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
     if user is None:
-        raise NotFound(f"no user {email}")
+        raise NotFound("user_not_found", email=email)
     return user
 
 
-def create_user(email: str, password: str, role: str = "admin", unit_code: str | None = None) -> User:
+def create_user(email: str, password: str, role: str = Role.ADMIN, unit_code: str | None = None) -> User:
     """Create a staff account with a hashed password; a focal point needs a known unit code."""
     email = _normal_email(email)
-    if role not in ROLES:
-        raise ServiceError(f"role must be one of {', '.join(ROLES)}")
-    if role == "unit":
+    if role not in tuple(Role):
+        raise ServiceError("unknown_role", role=role, roles=[r.value for r in Role])
+    if role == Role.UNIT:
         if not unit_code:
-            raise ServiceError("a unit focal point needs --unit CODE")
+            raise ServiceError("unit_role_needs_unit")
         if not db.session.scalar(sa.select(Unit.id).where(Unit.code == unit_code).limit(1)):
-            raise ServiceError(f"no unit with code {unit_code!r} in any campaign")
+            raise ServiceError("unknown_unit_code", unit=unit_code)
     elif unit_code:
-        raise ServiceError("only the role 'unit' takes a unit code")
+        raise ServiceError("unit_code_for_other_role", role=role)
     _check_password(password)
     if db.session.scalar(sa.select(User.id).where(User.email == email)):
-        raise ServiceError(f"a user {email} already exists")
-    user = User(email=email, role=role, unit_code=unit_code if role == "unit" else None, failed_logins=0)
+        raise ServiceError("user_exists", email=email)
+    user = User(email=email, role=role, unit_code=unit_code if role == Role.UNIT else None, failed_logins=0)
     user.set_password(password)
     db.session.add(user)
-    audit.record("user.create", target=email, detail=f"role={role} unit={unit_code or '-'}")
+    audit.record("user.create", None, email, role=role, unit=unit_code)
     db.session.commit()
     return user
 
 
 def _check_password(password: str) -> None:
-    if len(password) < 10:
-        raise ServiceError("the password must have at least 10 characters")
+    if len(password) < MIN_PASSWORD:
+        raise ServiceError("password_too_short", minimum=MIN_PASSWORD)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -74,7 +78,7 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None:
         return None
     if user.locked_until and aware(user.locked_until) > now():
-        raise Locked("account locked after repeated failed sign-ins")
+        raise Locked()
     if user.check_password(password):
         user.failed_logins, user.locked_until = 0, None
         db.session.commit()
@@ -82,7 +86,7 @@ def authenticate(email: str, password: str) -> User | None:
     user.failed_logins += 1
     if user.failed_logins >= MAX_FAILED_LOGINS:
         user.locked_until, user.failed_logins = now() + LOCKOUT, 0
-        audit.record("user.locked", target=user.email, detail=f"{MAX_FAILED_LOGINS} failed sign-ins")
+        audit.record("user.locked", None, user.email, failures=MAX_FAILED_LOGINS)
     db.session.commit()
     return None
 
@@ -94,7 +98,7 @@ def reset_password(email: str, password: str | None = None) -> str:
     _check_password(password)
     user.set_password(password)
     user.failed_logins, user.locked_until = 0, None
-    audit.record("user.reset_password", target=user.email)
+    audit.record("user.reset_password", None, user.email)
     db.session.commit()
     return password
 
@@ -104,7 +108,7 @@ def issue_api_token(email: str) -> str:
     user = get_user(email)
     token = secrets.token_urlsafe(32)
     user.api_token_hash = _hash(token)
-    audit.record("user.api_token", target=user.email)
+    audit.record("user.api_token", None, user.email)
     db.session.commit()
     return token
 

@@ -1,0 +1,108 @@
+"""The documents Home Affairs downloads: the index workbook, the report draft, the charts, and the
+appraisal form to fill in. Each is written from the index read model (`services.index.build_index`)
+by the pure writers of `analysis/`; the words they carry come from the documents catalogue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO
+
+from .models import Campaign
+from .services.index.imports import appraisal_max, units_of
+from .services.index.read_model import IndexReadModel
+from .texts import documents as words
+from .timeutil import format_vn, now
+
+Target = str | Path | IO[bytes]
+# The writers (plotly, python-docx, openpyxl's write-only sheets) load when a document is made, not with the app.
+
+
+def workbook(model: IndexReadModel, target: Target) -> None:
+    """Biểu 1, 2, 3, 4… per unit type, the survey detail, the information sheet."""
+    from analysis.workbook import detail_sheet, index_sheets, info_sheet, write_workbook
+
+    pack, campaign = model.pack, model.campaign
+    sheets = index_sheets(model.result, pack.year)
+    sheets.append(detail_sheet(model.detail, model.unit_names, model.group_names, model.area_names))
+    missing = "; ".join(f"{u}: {words.SOURCES.get(s, s)}" for s, units in model.missing.items() for u in units)
+    sheets.append(
+        info_sheet(
+            [
+                (words.INFO["campaign"], f"{campaign.code}: {campaign.title}"),
+                (words.INFO["pack"], pack.code),
+                (words.INFO["sha256"], campaign.pack_sha256),
+                (words.INFO["rounding"], words.rounding(pack.rounding_digits, pack.rounding_mode, pack.rounding_stage)),
+                (words.INFO["tie_break"], ", ".join(pack.tie_break) or words.NO_TIE_BREAK),
+                (words.INFO["k"], pack.anonymity_k),
+                (words.INFO["missing"], missing or words.NONE),
+                (words.INFO["made_at"], format_vn(now())),
+            ]
+        )
+    )
+    write_workbook(sheets, target)
+
+
+def report(model: IndexReadModel, target: Target) -> None:
+    """The report draft (DOCX), every number from the read model."""
+    from analysis.report import ReportInput, write_report
+
+    q = model.questionnaires
+    write_report(
+        ReportInput(
+            model.result,
+            model.pack.year,
+            words.REPORT_TITLE.format(year=model.pack.year),
+            (q.issued, q.returned, q.valid),
+            model.simulated,
+        ),
+        target,
+    )
+
+
+def figures(model: IndexReadModel) -> list:
+    """The index's charts (plotly figures, for the index page and the offline HTML page)."""
+    from analysis.charts import index_figures
+
+    return index_figures(model.result, model.detail, model.area_names)
+
+
+def charts_html(model: IndexReadModel) -> str:
+    """The standalone offline HTML page of charts."""
+    from analysis.charts import html_report
+
+    title = words.CHARTS_TITLE.format(year=model.pack.year, title=model.campaign.title)
+    return html_report(figures(model), title, words.SIMULATED if model.simulated else "")
+
+
+def appraisal_form(campaign: Campaign, target: Target) -> int:
+    """A workbook with one row per unit × area and the appraisal maximum, ready to fill in."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    pack = campaign.pack
+    wb = Workbook()
+    ws = wb.active
+    ws.title = words.FORM_SHEET
+    ws.append(words.FORM_HEADER)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    order = [t.code for t in pack.unit_types]
+    units = sorted(units_of(campaign).values(), key=lambda u: (order.index(u.unit_type), u.id))
+    n = 0
+    for u in units:
+        maxima = appraisal_max(pack, u.unit_type)
+        for a in pack.unit_type_by_code[u.unit_type].areas:
+            ws.append([u.code, u.name, a.code, a.name, None, float(maxima[a.code]), None, None, None])
+            ws.cell(ws.max_row, 6).number_format = "0.00"
+            n += 1
+    for col, width in zip("ABCDEFGHI", (14, 40, 10, 50, 10, 14, 14, 14, 14), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "C2"
+    help_ws = wb.create_sheet(words.FORM_HELP_SHEET)
+    for line in words.FORM_HELP:
+        help_ws.append([line])
+    help_ws.append(
+        [words.FORM_SOURCE.format(code=campaign.code, pack=campaign.pack_code, sha=campaign.pack_sha256[:12])]
+    )
+    wb.save(target)
+    return n

@@ -1,0 +1,194 @@
+"""Closing a campaign: answers freeze, then every response meets the validity rules and the review
+warnings. Invalid responses leave the tallies and keep the rule's code; warnings are only flags."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+
+import sqlalchemy as sa
+
+from ...extensions import db
+from ...models import (
+    Answer,
+    Campaign,
+    Question,
+    RespondentGroup,
+    Response,
+    ResponseFlag,
+    ResponseStatus,
+    Unit,
+    UnitFlag,
+)
+from ...packs import Pack
+from ...timeutil import VN, aware, now
+from .. import audit
+from .campaigns import get_campaign
+from .review import set_status
+
+log = logging.getLogger(__name__)
+STRAIGHT_MIN_ANSWERS = 5  # fewer answers than this say little about straight-lining
+UNIT_SHARE = 0.5  # a unit where half its responses are straight-lined is flagged
+UNIT_MIN_RESPONSES = 10  # ... or where 95 % of at least ten responses' answers are the top option
+TOP_SHARE = 0.95
+# The codes a response or a unit can get at close (each has a catalogue entry: invalid.…, flag.…, unit_flag.…).
+INVALID_CODES = ("rates_forbidden_unit", "incomplete", "outside_window")
+FLAG_CODES = ("straight_lining", "too_fast")
+UNIT_FLAG_CODES = ("straight_lining", "uniform_top")
+
+
+@dataclass(frozen=True)
+class CloseReport:
+    checked: int
+    invalid: int
+    flagged: int
+    unit_flags: int
+
+
+@dataclass
+class _Rules:
+    """What every response is checked against, read once per close."""
+
+    pack: Pack
+    groups: dict[int, object]  # group id → the pack's group
+    unit_type: dict[int, str]
+    units_of_type: Counter
+    top: dict[int, str]  # question id → its highest-weighted option
+    first_day: object
+    last_day: object
+
+    def check(self, r: Response, mine: list) -> tuple[tuple[str, dict] | None, list[tuple[str, dict]]]:
+        """(invalidity code and fields, or None; warnings) of one response and its answers."""
+        spec = self.groups[r.group_id]
+        target = spec.target_type()
+        n_questions = sum(1 for q in self.pack.questions_for(spec.code) if q.unit_type == target)
+        own = 1 if spec.unit_type == target else 0
+        expected = n_questions * (self.units_of_type[target] - own if spec.is_matrix else 1)
+        invalid = None
+        if any(self.unit_type[a.unit_id] != target for a in mine):
+            invalid = ("rates_forbidden_unit", {})
+        elif len(mine) != expected:
+            invalid = ("incomplete", {"answers": len(mine), "expected": expected})
+        elif not self.first_day <= r.submitted_on <= self.last_day:
+            invalid = ("outside_window", {"day": r.submitted_on.isoformat()})
+        return invalid, _warnings(r, mine, self.pack.min_seconds)
+
+
+def close_and_validate(code: str | None = None) -> CloseReport:
+    """Freeze answers (the campaign closes), apply the validity rules and raise warnings; one transaction."""
+    campaign = get_campaign(code)
+    campaign.close(now())
+    rules = _rules(campaign)
+    responses = {r.id: r for r in db.session.scalars(sa.select(Response).where(Response.campaign_id == campaign.id))}
+    of_campaign = sa.select(Response.id).where(Response.campaign_id == campaign.id)
+    db.session.execute(sa.delete(ResponseFlag).where(ResponseFlag.response_id.in_(of_campaign)))
+    db.session.execute(sa.delete(UnitFlag).where(UnitFlag.campaign_id == campaign.id))
+    db.session.flush()
+    invalid: dict[str, tuple[str, dict]] = {}
+    flags: list[ResponseFlag] = []
+    per_unit: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # responses, straight, answers, top
+    seen = set()
+    for rid, rows in groupby(_answer_stream(campaign), key=itemgetter(0)):
+        _check_one(rules, responses[rid], list(rows), invalid, flags, per_unit)
+        seen.add(rid)
+    for r in responses.values():
+        if r.id not in seen:  # a response without a single answer
+            _check_one(rules, r, [], invalid, flags, per_unit)
+    newly_invalid = [rid for rid in invalid if responses[rid].status == ResponseStatus.VALID]
+    for rid in newly_invalid:
+        reason, params = invalid[rid]
+        set_status(responses[rid], ResponseStatus.INVALID, reason, params)
+    db.session.add_all(flags)
+    unit_flags = _unit_flags(campaign, per_unit)
+    report = CloseReport(len(responses), len(newly_invalid), len({f.response_id for f in flags}), len(unit_flags))
+    db.session.add_all(unit_flags)
+    audit.record("campaign.close", campaign.code, invalid=report.invalid, flagged=report.flagged)
+    db.session.commit()
+    log.info("campaign %s closed and validated: %s", campaign.code, report)
+    return report
+
+
+def _answer_stream(campaign: Campaign):
+    """Answers one response at a time (plain rows, not objects): memory stays flat at any number of
+    responses. Writes wait until the stream is read."""
+    return db.session.execute(
+        sa.select(Answer.response_id, Answer.unit_id, Answer.question_id, Answer.option_code)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.campaign_id == campaign.id)
+        .order_by(Answer.response_id)
+        .execution_options(yield_per=20_000)
+    )
+
+
+def _rules(campaign: Campaign) -> _Rules:
+    pack = campaign.pack
+    groups = {
+        g.id: pack.group_by_code[g.code]
+        for g in db.session.scalars(sa.select(RespondentGroup).where(RespondentGroup.campaign_id == campaign.id))
+    }
+    unit_type = dict(
+        db.session.execute(sa.select(Unit.id, Unit.unit_type).where(Unit.campaign_id == campaign.id)).all()
+    )
+    return _Rules(
+        pack,
+        groups,
+        unit_type,
+        Counter(unit_type.values()),
+        _top_options(campaign),
+        aware(campaign.opens_at).astimezone(VN).date(),
+        aware(campaign.closed_at or now()).astimezone(VN).date(),
+    )
+
+
+def _check_one(rules: _Rules, r: Response, mine: list, invalid: dict, flags: list, per_unit: dict) -> None:
+    problem, warnings = rules.check(r, mine)
+    if problem:
+        invalid[r.id] = problem
+    flags.extend(ResponseFlag(response_id=r.id, kind=kind, params=params) for kind, params in warnings)
+    if r.status != ResponseStatus.VALID or problem:
+        return
+    straight = any(k == "straight_lining" for k, _ in warnings)
+    for unit_id in {a.unit_id for a in mine}:
+        about = [a for a in mine if a.unit_id == unit_id]
+        acc = per_unit[unit_id]
+        acc[0] += 1
+        acc[1] += straight
+        acc[2] += len(about)
+        acc[3] += sum(1 for a in about if a.option_code == rules.top[a.question_id])
+
+
+def _warnings(r: Response, mine: list, min_seconds: int | None) -> list[tuple[str, dict]]:
+    out = []
+    if len(mine) >= STRAIGHT_MIN_ANSWERS and len({a.option_code for a in mine}) == 1:
+        # Not which option: a reviewer must not learn how a small group answered.
+        out.append(("straight_lining", {"answers": len(mine)}))
+    if min_seconds and r.duration_seconds is not None and r.duration_seconds < min_seconds:
+        out.append(("too_fast", {"seconds": r.duration_seconds, "minimum": min_seconds}))
+    return out
+
+
+def _top_options(campaign: Campaign) -> dict[int, str]:
+    """Question id → its highest-weighted option, for this campaign's pack."""
+    pack = campaign.pack
+    out = {}
+    for qid, code in db.session.execute(
+        sa.select(Question.id, Question.code).where(Question.campaign_id == campaign.id)
+    ):
+        scale = pack.scale_by_code[pack.question_by_code[code].scale]
+        out[qid] = max((o for o in scale.options if o.weight is not None), key=lambda o: o.weight).code
+    return out
+
+
+def _unit_flags(campaign: Campaign, per_unit: dict) -> list[UnitFlag]:
+    out = []
+    for unit_id, (responses, straight, answers, top) in per_unit.items():
+        if responses >= 2 and straight / responses >= UNIT_SHARE:
+            params = {"straight": straight, "responses": responses}
+            out.append(UnitFlag(campaign_id=campaign.id, unit_id=unit_id, kind="straight_lining", params=params))
+        if responses >= UNIT_MIN_RESPONSES and answers and top / answers >= TOP_SHARE:
+            params = {"percent": round(100 * top / answers), "answers": answers}
+            out.append(UnitFlag(campaign_id=campaign.id, unit_id=unit_id, kind="uniform_top", params=params))
+    return out

@@ -1,0 +1,176 @@
+"""Personal links: issued, re-issued (revoking the old one), resolved, exported.
+
+A token is derived as HMAC-SHA256(LINK_SECRET, campaign:nonce), with a fresh 128-bit random nonce
+per issue, cut to 24 URL-safe characters (144 bits). The database keeps the nonce and the token's
+SHA-256, never the token: a copy of the database does not let anyone answer without LINK_SECRET,
+which lives in the environment. With the secret, `export_links` re-derives the links at any time.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import joinedload
+
+from ...contacts import normalise_phone
+from ...errors import NotFound, ServiceError
+from ...extensions import db
+from ...models import Campaign, Invitation, InvitationStatus, Respondent, RespondentGroup, Unit
+from ...timeutil import now
+from .. import audit
+from .tallies import bump_progress
+
+log = logging.getLogger(__name__)
+TOKEN_LENGTH = 24
+
+
+def derive_token(campaign_id: int, nonce: str) -> str:
+    key = current_app.config["LINK_SECRET"].encode()
+    digest = hmac.new(key, f"{campaign_id}:{nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:TOKEN_LENGTH]
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_for(invitation: Invitation) -> str:
+    return f"{current_app.config['BASE_URL']}/s/{derive_token(invitation.campaign_id, invitation.nonce)}"
+
+
+def _new_invitation(campaign_id: int, respondent_id: int) -> Invitation:
+    nonce = secrets.token_hex(16)
+    return Invitation(
+        campaign_id=campaign_id,
+        respondent_id=respondent_id,
+        nonce=nonce,
+        token_hash=hash_token(derive_token(campaign_id, nonce)),
+        status=InvitationStatus.ISSUED,
+        issued_at=now(),
+    )
+
+
+@dataclass(frozen=True)
+class IssueReport:
+    issued: int
+    already: int  # respondents who already had a live link
+
+
+def issue_invitations(campaign: Campaign, unit_code: str | None = None) -> IssueReport:
+    """Give every respondent without a live link one invitation for this campaign."""
+    query = sa.select(Respondent).where(Respondent.campaign_id == campaign.id)
+    if unit_code:
+        query = query.join(Unit, Unit.id == Respondent.unit_id).where(Unit.code == unit_code)
+    respondents = db.session.scalars(query).all()
+    live = set(
+        db.session.scalars(
+            sa.select(Invitation.respondent_id).where(
+                Invitation.campaign_id == campaign.id, Invitation.revoked_at.is_(None)
+            )
+        )
+    )
+    issued = 0
+    for r in respondents:
+        if r.id in live:
+            continue
+        db.session.add(_new_invitation(campaign.id, r.id))
+        bump_progress(campaign.id, r.unit_id, r.group_id, "invited")
+        issued += 1
+    audit.record("invitations.issue", campaign.code, unit_code, issued=issued)
+    db.session.commit()
+    report = IssueReport(issued, len(respondents) - issued)
+    log.info("campaign %s: %s", campaign.code, report)
+    return report
+
+
+def reissue_invitation(campaign: Campaign, person_key: str) -> Invitation:
+    """Revoke a person's link and give a new one; the draft answers carry over. Refused after submit."""
+    key = person_key.strip().lower()
+    # A phone is stored as +84…, whatever way it is typed here, and also belongs to people keyed by email.
+    phone = None if "@" in key else normalise_phone(key)
+    found = db.session.scalars(
+        sa.select(Invitation)
+        .join(Respondent, Respondent.id == Invitation.respondent_id)
+        .where(
+            Invitation.campaign_id == campaign.id,
+            Respondent.phone == phone if phone else Respondent.person_key == key,
+            Invitation.revoked_at.is_(None),
+        )
+        .with_for_update()
+    ).all()
+    if not found:
+        raise NotFound("no_live_invitation", person=person_key, campaign=campaign.code)
+    if len(found) > 1:
+        raise ServiceError("phone_shared", count=len(found), phone=phone)
+    old = found[0]
+    if old.status == InvitationStatus.SUBMITTED:
+        raise ServiceError("reissue_after_submit", person=person_key)
+    new = _new_invitation(campaign.id, old.respondent_id)
+    new.status, new.opened_at, new.started_at, new.draft = old.status, old.opened_at, old.started_at, old.draft
+    old.revoked_at, old.draft = now(), None
+    db.session.flush()  # the old row leaves the live-link unique index before the new one enters
+    db.session.add(new)
+    audit.record("invitations.reissue", campaign.code, str(old.id), new=str(new.id))
+    db.session.commit()
+    log.info("campaign %s: invitation %s revoked and re-issued as %s", campaign.code, old.id, new.id)
+    return new
+
+
+def resolve(token: str, lock: bool = False) -> Invitation:
+    """The invitation behind a token (revoked ones included, so the caller can answer 410).
+
+    With `lock`, the row stays locked until the transaction ends (PostgreSQL; SQLite already
+    holds the write lock from BEGIN IMMEDIATE).
+    """
+    query = (
+        sa.select(Invitation)
+        .options(joinedload(Invitation.respondent))
+        .where(Invitation.token_hash == hash_token(token))
+    )
+    if lock:
+        query = query.with_for_update(of=Invitation).execution_options(populate_existing=True)
+    invitation = db.session.scalar(query)
+    if invitation is None:
+        raise NotFound("unknown_link")
+    return invitation
+
+
+def export_links(campaign: Campaign, out: str | Path) -> int:
+    """Write every live link with who it belongs to. The file lets anyone answer: keep it safe."""
+    rows = db.session.execute(
+        sa.select(Invitation, Respondent, Unit, RespondentGroup)
+        .join(Respondent, Respondent.id == Invitation.respondent_id)
+        .join(Unit, Unit.id == Respondent.unit_id)
+        .join(RespondentGroup, RespondentGroup.id == Respondent.group_id)
+        .where(Invitation.campaign_id == campaign.id, Invitation.revoked_at.is_(None))
+        .order_by(Unit.code, RespondentGroup.code, Respondent.full_name)
+    ).all()
+    with open(out, "w", newline="", encoding="utf-8-sig") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["unit_code", "unit_name", "group_code", "full_name", "email", "phone", "status", "link"])
+        for inv, person, unit, group in rows:
+            writer.writerow(
+                [
+                    unit.code,
+                    unit.name,
+                    group.code,
+                    person.full_name,
+                    person.email or "",
+                    person.phone or "",
+                    inv.status,
+                    link_for(inv),
+                ]
+            )
+    audit.record("invitations.export_links", campaign.code, links=len(rows))
+    db.session.commit()
+    log.info("campaign %s: %d links exported", campaign.code, len(rows))
+    return len(rows)

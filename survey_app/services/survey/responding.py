@@ -1,0 +1,312 @@
+"""The respondent's use cases: open a questionnaire, save answers as a draft, submit once."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from analysis.vntext import sort_key
+
+from ...errors import NotFound, ServiceError
+from ...extensions import db
+from ...models import Answer, Campaign, Invitation, Question, Response, ResponseStatus, Unit
+from ...models import InvitationStatus as Status
+from ...packs import Area, Group, Pack
+from ...packs import Question as PackQuestion
+from ...timeutil import aware, now, today_vn
+from . import invitations, tallies
+from .campaigns import accepting_answers
+
+log = logging.getLogger(__name__)
+
+
+class Refused(ServiceError):
+    """Why a respondent's request is refused, as one code every interface (page, API, bot) renders:
+    unknown | revoked | closed | not_open | already_submitted | incomplete | invalid_answers."""
+
+    def __init__(self, code: str, campaign: Campaign | None = None, **params):
+        self.campaign = campaign
+        super().__init__(code, **params)
+
+
+class UnknownLink(Refused, NotFound):
+    def __init__(self):
+        super().__init__("unknown")
+
+
+class Gone(Refused):
+    """The link no longer works: the campaign closed ('closed') or the link was replaced ('revoked')."""
+
+    def __init__(self, reason: str, campaign: Campaign):
+        super().__init__(reason, campaign)
+
+
+class NotOpen(Refused):
+    def __init__(self, campaign: Campaign):
+        super().__init__("not_open", campaign, opens_at=campaign.opens_at)
+
+
+class AlreadySubmitted(Refused):
+    def __init__(self):
+        super().__init__("already_submitted")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad or missing answer, named so the page and the JSON can point at it.
+
+    `code`: missing | not_an_object | unit_not_rated | unknown_question | option_not_on_scale;
+    `number` is the question's number in the questionnaire as the respondent sees it (1…).
+    """
+
+    unit: str
+    question: str
+    code: str
+    text: str = ""
+    number: int = 0
+
+
+class InvalidAnswers(Refused):
+    def __init__(self, problems: list[Problem], code: str = "invalid_answers"):
+        self.problems = problems
+        super().__init__(code, count=len(problems))
+
+
+class Incomplete(InvalidAnswers):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems, "incomplete")
+
+
+@dataclass
+class Section:
+    """The questions about one target unit, grouped by area."""
+
+    unit: Unit
+    areas: list[tuple[Area, list[PackQuestion]]]
+
+    @property
+    def questions(self) -> list[PackQuestion]:
+        return [q for _, qs in self.areas for q in qs]
+
+
+@dataclass
+class Questionnaire:
+    campaign: Campaign
+    invitation: Invitation
+    pack: Pack
+    group: Group
+    own_unit: Unit
+    sections: list[Section]
+    answers: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def submitted(self) -> bool:
+        return self.invitation.status == Status.SUBMITTED
+
+    @property
+    def total(self) -> int:
+        return sum(len(s.questions) for s in self.sections)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for s in self.sections for q in s.questions if self.answer(s.unit.code, q.code))
+
+    def answer(self, unit_code: str, question_code: str) -> str | None:
+        return self.answers.get(unit_code, {}).get(question_code)
+
+    def section_done(self, section: Section) -> int:
+        return sum(1 for q in section.questions if self.answer(section.unit.code, q.code))
+
+    def missing(self) -> list[Problem]:
+        """Unanswered questions, numbered as the page numbers them (per unit, from 1)."""
+        return [
+            Problem(s.unit.code, q.code, "missing", q.text, number)
+            for s in self.sections
+            for number, q in enumerate(s.questions, start=1)
+            if not self.answer(s.unit.code, q.code)
+        ]
+
+
+def open_questionnaire(token: str, mark_opened: bool = True) -> Questionnaire:
+    """Resolve the token and build the questionnaire; the first visit counts as 'opened'."""
+    invitation = _resolve(token)
+    q = _build(invitation)
+    if mark_opened and invitation.status == Status.ISSUED:
+        if _advance(invitation, Status.ISSUED, Status.OPENED, opened_at=now()):
+            tallies.bump_progress(invitation.campaign_id, q.own_unit.id, invitation.respondent.group_id, Status.OPENED)
+        db.session.commit()
+    return q
+
+
+def save_answers(token: str, answers: dict) -> Questionnaire:
+    """Merge answers into the server-side draft; an empty option clears an answer."""
+    invitation = _locked(token)
+    q = _build(invitation)
+    if q.submitted:
+        raise AlreadySubmitted()
+    _merge(q, answers)
+    db.session.commit()
+    return q
+
+
+def submit(token: str, answers: dict | None = None) -> Questionnaire:
+    """Store the response and count it, once. Exactly one of several concurrent submits wins."""
+    invitation = _locked(token)
+    q = _build(invitation)
+    if q.submitted:
+        raise AlreadySubmitted()
+    if answers:
+        _merge(q, answers)
+    missing = q.missing()
+    if missing:
+        db.session.commit()  # keep what was merged; the respondent fixes the rest
+        raise Incomplete(missing)
+    prior = invitation.status
+    won = db.session.execute(
+        sa.update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.status != Status.SUBMITTED, Invitation.revoked_at.is_(None))
+        .values(status=Status.SUBMITTED, submitted_on=today_vn(), draft=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won != 1:
+        db.session.rollback()
+        raise AlreadySubmitted()
+    response, rows = _response_rows(q)
+    if invitation.started_at is not None:
+        seconds = (now() - aware(invitation.started_at)).total_seconds()
+        response.duration_seconds = int(round(seconds / 30) * 30)
+    db.session.add(response)
+    db.session.add_all(rows)
+    tallies.add_response(response, rows)
+    group_id = invitation.respondent.group_id
+    # Each funnel step the invitation skips (a script may submit without opening) still counts once.
+    steps = {Status.ISSUED: (Status.OPENED, Status.STARTED), Status.OPENED: (Status.STARTED,)}.get(prior, ())
+    for column in (*steps, Status.SUBMITTED):
+        tallies.bump_progress(q.campaign.id, q.own_unit.id, group_id, column)
+    db.session.commit()
+    log.debug("campaign %s: a response was submitted", q.campaign.code)
+    return q
+
+
+def _resolve(token: str, lock: bool = False) -> Invitation:
+    try:
+        return invitations.resolve(token, lock=lock)
+    except NotFound:
+        raise UnknownLink() from None
+
+
+def _locked(token: str) -> Invitation:
+    return _resolve(token, lock=True)
+
+
+def _build(invitation: Invitation) -> Questionnaire:
+    campaign = invitation.campaign
+    if invitation.revoked_at is not None:
+        raise Gone("revoked", campaign)
+    if invitation.status != Status.SUBMITTED:
+        why = accepting_answers(campaign)
+        if why == "closed":
+            raise Gone("closed", campaign)
+        if why == "not_open":
+            raise NotOpen(campaign)
+    pack = campaign.pack
+    respondent = invitation.respondent
+    group = pack.group_by_code[respondent.group.code]
+    own = respondent.unit
+    if group.is_matrix:
+        targets = db.session.scalars(
+            sa.select(Unit).where(
+                Unit.campaign_id == campaign.id, Unit.unit_type == group.rates_unit_type, Unit.id != own.id
+            )
+        ).all()
+        targets = sorted(targets, key=lambda u: sort_key(u.name))
+    else:
+        targets = [own]
+    questions = pack.questions_for(group.code)
+    sections = []
+    for unit in targets:
+        ut = pack.unit_type_by_code[unit.unit_type]
+        areas = [(a, [q for q in questions if q.unit_type == unit.unit_type and q.area == a.code]) for a in ut.areas]
+        sections.append(Section(unit, [(a, qs) for a, qs in areas if qs]))
+    return Questionnaire(campaign, invitation, pack, group, own, sections, dict(invitation.draft or {}))
+
+
+def _merge(q: Questionnaire, answers: dict) -> None:
+    if not isinstance(answers, dict):
+        raise InvalidAnswers([Problem("", "", "not_an_object")])
+    sections = {s.unit.code: s for s in q.sections}
+    problems: list[Problem] = []
+    draft = {u: dict(a) for u, a in q.answers.items()}
+    for unit_code, given in answers.items():
+        section = sections.get(unit_code)
+        if section is None or not isinstance(given, dict):
+            problems.append(Problem(str(unit_code), "", "unit_not_rated"))
+            continue
+        by_code = {qq.code: qq for qq in section.questions}
+        for q_code, option in given.items():
+            question = by_code.get(q_code)
+            if question is None:
+                problems.append(Problem(unit_code, str(q_code), "unknown_question"))
+            elif option in (None, ""):
+                draft.get(unit_code, {}).pop(q_code, None)
+            elif not isinstance(option, str) or q.pack.scale_by_code[question.scale].option(option) is None:
+                problems.append(Problem(unit_code, q_code, "option_not_on_scale", question.text))
+            else:
+                draft.setdefault(unit_code, {})[q_code] = option
+    if problems:
+        raise InvalidAnswers(problems)
+    q.answers = draft
+    inv = q.invitation
+    inv.draft = draft
+    if inv.status in (Status.ISSUED, Status.OPENED) and any(draft.values()):
+        was_issued = inv.status == Status.ISSUED
+        if _advance(inv, inv.status, Status.STARTED, started_at=now(), opened_at=inv.opened_at or now()):
+            group_id = inv.respondent.group_id
+            if was_issued:
+                tallies.bump_progress(inv.campaign_id, q.own_unit.id, group_id, Status.OPENED)
+            tallies.bump_progress(inv.campaign_id, q.own_unit.id, group_id, Status.STARTED)
+
+
+def _advance(inv: Invitation, old: str, new: str, **values) -> bool:
+    """Move the invitation's status forward only if no one else did (so each step is counted once)."""
+    done = db.session.execute(
+        sa.update(Invitation)
+        .where(Invitation.id == inv.id, Invitation.status == old)
+        .values(status=new, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if done:
+        inv.status = new
+        for k, v in values.items():
+            setattr(inv, k, v)
+    return bool(done)
+
+
+def _response_rows(q: Questionnaire) -> tuple[Response, list[Answer]]:
+    question_ids = dict(
+        db.session.execute(sa.select(Question.code, Question.id).where(Question.campaign_id == q.campaign.id)).all()
+    )
+    group_id = q.invitation.respondent.group_id
+    response = Response(
+        id=uuid.uuid4().hex,
+        campaign_id=q.campaign.id,
+        group_id=group_id,
+        pack_sha256=q.campaign.pack_sha256,
+        submitted_on=today_vn(),
+        status=ResponseStatus.VALID,
+        invitation_id=None if q.pack.anonymous else q.invitation.id,
+    )
+    rows = [
+        Answer(
+            response_id=response.id,
+            unit_id=s.unit.id,
+            question_id=question_ids[qq.code],
+            option_code=q.answer(s.unit.code, qq.code),
+        )
+        for s in q.sections
+        for qq in s.questions
+    ]
+    return response, rows

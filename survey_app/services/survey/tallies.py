@@ -1,0 +1,167 @@
+"""Live counters: SQL-side increments on every write, and a rebuild from the stored rows."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+import sqlalchemy as sa
+
+from ...db_setup import insert_for
+from ...extensions import db
+from ...models import (
+    Answer,
+    AnswerTally,
+    Campaign,
+    Invitation,
+    ProgressCounter,
+    Respondent,
+    Response,
+    ResponseCount,
+    ResponseStatus,
+    SubmissionDay,
+)
+from ...models import InvitationStatus as Status
+
+log = logging.getLogger(__name__)
+FUNNEL = ("invited", "opened", "started", "submitted")
+
+
+def bump_progress(campaign_id: int, unit_id: int, group_id: int, column: str, delta: int = 1) -> None:
+    """progress.<column> += delta for one unit × group, creating the row when needed."""
+    if column not in FUNNEL:
+        raise ValueError(f"column must be one of {FUNNEL}")
+    row = {"campaign_id": campaign_id, "unit_id": unit_id, "group_id": group_id} | {c: 0 for c in FUNNEL}
+    _upsert(ProgressCounter.__table__, ["campaign_id", "unit_id", "group_id"], column, [row | {column: delta}])
+
+
+def _upsert(table: sa.Table, keys: list[str], column: str, rows: list[dict]) -> None:
+    """INSERT … ON CONFLICT (keys) DO UPDATE SET column = column + excluded.column, for many rows.
+
+    One statement executed with a list of parameters (executemany): compiled once and cached, so a
+    submit costs a few round trips whatever the number of answers.
+    """
+    stmt = insert_for(db.session)(table)
+    stmt = stmt.on_conflict_do_update(index_elements=keys, set_={column: table.c[column] + stmt.excluded[column]})
+    db.session.execute(stmt, rows)
+
+
+def add_response(response: Response, answers: list[Answer], sign: int = 1) -> None:
+    """Count a response into the tallies (sign=1), or take it out again (sign=-1), SQL-side."""
+    base = {"campaign_id": response.campaign_id, "group_id": response.group_id}
+    option_counts = Counter((a.unit_id, a.question_id, a.option_code) for a in answers)
+    _upsert(
+        AnswerTally.__table__,
+        ["campaign_id", "unit_id", "group_id", "question_id", "option_code"],
+        "count",
+        [
+            base | {"unit_id": u, "question_id": q, "option_code": o, "count": sign * n}
+            for (u, q, o), n in option_counts.items()
+        ],
+    )
+    _upsert(
+        ResponseCount.__table__,
+        ["campaign_id", "unit_id", "group_id"],
+        "responses",
+        [base | {"unit_id": u, "responses": sign} for u in sorted({a.unit_id for a in answers})],
+    )
+    _upsert(
+        SubmissionDay.__table__,
+        ["campaign_id", "day"],
+        "submitted",
+        [{"campaign_id": response.campaign_id, "day": response.submitted_on, "submitted": sign}],
+    )
+    if sign < 0:  # a counter at zero is no counter: the cache stays equal to a rebuild
+        for model, column in (
+            (AnswerTally, AnswerTally.count),
+            (ResponseCount, ResponseCount.responses),
+            (SubmissionDay, SubmissionDay.submitted),
+        ):
+            db.session.execute(sa.delete(model).where(model.campaign_id == response.campaign_id, column == 0))
+
+
+def rebuild_progress(campaign: Campaign) -> None:
+    """Recompute the funnel counters from the live invitations (no commit: callers decide)."""
+    db.session.execute(sa.delete(ProgressCounter).where(ProgressCounter.campaign_id == campaign.id))
+    inv = Invitation
+    status_at_least = lambda *states: sa.func.sum(sa.case((inv.status.in_(states), 1), else_=0))  # noqa: E731
+    query = (
+        sa.select(
+            inv.campaign_id,
+            Respondent.unit_id,
+            Respondent.group_id,
+            sa.func.count().label("invited"),
+            status_at_least(Status.OPENED, Status.STARTED, Status.SUBMITTED).label("opened"),
+            status_at_least(Status.STARTED, Status.SUBMITTED).label("started"),
+            status_at_least(Status.SUBMITTED).label("submitted"),
+        )
+        .join(Respondent, Respondent.id == inv.respondent_id)
+        .where(inv.campaign_id == campaign.id, inv.revoked_at.is_(None))
+        .group_by(inv.campaign_id, Respondent.unit_id, Respondent.group_id)
+    )
+    db.session.execute(sa.insert(ProgressCounter).from_select(["campaign_id", "unit_id", "group_id", *FUNNEL], query))
+
+
+def rebuild_tallies(campaign: Campaign) -> None:
+    """Recompute every counter of the campaign from invitations and valid responses, then commit."""
+    rebuild_progress(campaign)
+    for model in (AnswerTally, ResponseCount, SubmissionDay):
+        db.session.execute(sa.delete(model).where(model.campaign_id == campaign.id))
+    valid = (Response.campaign_id == campaign.id) & (Response.status == ResponseStatus.VALID)
+    db.session.execute(
+        sa.insert(SubmissionDay).from_select(
+            ["campaign_id", "day", "submitted"],
+            sa.select(Response.campaign_id, Response.submitted_on, sa.func.count())
+            .where(valid)
+            .group_by(Response.campaign_id, Response.submitted_on),
+        )
+    )
+    db.session.execute(
+        sa.insert(AnswerTally).from_select(
+            ["campaign_id", "unit_id", "group_id", "question_id", "option_code", "count"],
+            sa.select(
+                Response.campaign_id,
+                Answer.unit_id,
+                Response.group_id,
+                Answer.question_id,
+                Answer.option_code,
+                sa.func.count(),
+            )
+            .join(Answer, Answer.response_id == Response.id)
+            .where(valid)
+            .group_by(Response.campaign_id, Answer.unit_id, Response.group_id, Answer.question_id, Answer.option_code),
+        )
+    )
+    per_target = (
+        sa.select(Response.id, Answer.unit_id, Response.group_id)
+        .join(Answer, Answer.response_id == Response.id)
+        .where(valid)
+        .distinct()
+        .subquery()
+    )
+    db.session.execute(
+        sa.insert(ResponseCount).from_select(
+            ["campaign_id", "unit_id", "group_id", "responses"],
+            sa.select(sa.literal(campaign.id), per_target.c.unit_id, per_target.c.group_id, sa.func.count()).group_by(
+                per_target.c.unit_id, per_target.c.group_id
+            ),
+        )
+    )
+    db.session.commit()
+    log.info("tallies of campaign %s rebuilt", campaign.code)
+
+
+def snapshot(campaign: Campaign) -> dict[str, dict]:
+    """All counters of a campaign as plain dicts (for comparison and export)."""
+    out: dict[str, dict] = {}
+    for model, keys, values in (
+        (AnswerTally, ("unit_id", "group_id", "question_id", "option_code"), ("count",)),
+        (ResponseCount, ("unit_id", "group_id"), ("responses",)),
+        (ProgressCounter, ("unit_id", "group_id"), FUNNEL),
+        (SubmissionDay, ("day",), ("submitted",)),
+    ):
+        rows = db.session.execute(sa.select(model).where(model.campaign_id == campaign.id)).scalars()
+        out[model.__tablename__] = {
+            tuple(getattr(r, k) for k in keys): tuple(getattr(r, v) for v in values) for r in rows
+        }
+    return out

@@ -1,0 +1,73 @@
+"""Campaigns, rosters, links, closing and review: what the survey wing's codes say."""
+
+CODES = {
+    "refused": "Không thực hiện được yêu cầu.",
+    "not_found": "Không tìm thấy.",
+    "no_campaign": "Chưa có đợt khảo sát nào: hãy tạo một đợt khảo sát trước.",
+    "campaign_not_found": "Không có đợt khảo sát mã {code}.",
+    "closes_before_opens": "Thời điểm đóng ({closes}) phải sau thời điểm mở ({opens}).",
+    "campaign_exists": "Đã có đợt khảo sát mã {code}; hãy chọn mã khác.",
+    "campaign_closed": "Đợt khảo sát {code} đã đóng; một đợt đã đóng không mở lại được.",
+    # imports (a row and a column are named by the interface: "dòng 5, cột Email: …")
+    "import_rejected": "Tệp có {count} lỗi; chưa nhập gì. Sửa các dòng dưới đây rồi tải lên lại.",
+    "file_type": "chỉ đọc được tệp .csv hoặc .xlsx (tệp đã chọn: {value})",
+    "file_empty": "tệp trống",
+    "column_missing": "thiếu cột bắt buộc này ở dòng tiêu đề",
+    "csv_not_utf8": "tệp CSV không phải mã UTF-8; trong Excel hãy lưu dạng «CSV UTF-8 (phân cách bằng dấu phẩy)»",
+    "workbook_unreadable": "không đọc được tệp Excel (tệp hỏng hoặc không phải .xlsx: {value})",
+    "required": "bắt buộc, đang để trống",
+    "duplicate_unit": "mã đơn vị {value} bị trùng (đã có ở dòng {first_row})",
+    "unknown_unit_type": "loại đơn vị «{value}» không có trong bộ câu hỏi (các loại: {known})",
+    "unit_type_locked": "không đổi được loại của đơn vị đã có cán bộ trong danh sách",
+    "unknown_unit": "không có đơn vị mã «{value}» trong đợt khảo sát",
+    "unknown_group": "không có nhóm đối tượng mã «{value}» (các nhóm: {known})",
+    "group_of_other_type": "nhóm {value} dành cho đơn vị loại «{group_type}», nhưng {unit} thuộc loại «{unit_type}»",
+    "invalid_email": "địa chỉ email không hợp lệ ({value})",
+    "invalid_phone": "số điện thoại Việt Nam không hợp lệ ({value})",
+    "email_or_phone": "mỗi người cần có email hoặc số điện thoại",
+    "invalid_zalo_id": "Zalo ID chỉ gồm chữ, số, '-' hoặc '_', tối đa 64 ký tự ({value})",
+    "invalid_telegram": "tên Telegram gồm 5–32 chữ, số hoặc '_', bắt đầu bằng chữ ({value})",
+    "duplicate_person": "trùng người: {value} đã có ở dòng {first_row}",
+    "person_on_list": "trùng người: {value} đã thuộc về {other} trong danh sách",
+    "moved_after_submit": "người này đã nộp phiếu nên không đổi được đơn vị và nhóm",
+    # personal links
+    "unknown_link": "Đường liên kết không đúng.",
+    "no_live_invitation": "{person} không có đường liên kết còn hiệu lực trong đợt {campaign}.",
+    "phone_shared": "{count} người có cùng số điện thoại {phone}; hãy dùng địa chỉ email của người cần cấp lại.",
+    "reissue_after_submit": "{person} đã nộp phiếu; cấp đường liên kết mới sẽ cho phép nộp lần thứ hai.",
+    # review at close
+    "exclusion_needs_reason": "Loại phiếu cần ghi lý do.",
+    "response_not_found": "Không có phiếu {response}.",
+    "response_not_valid": "Phiếu {response} đang ở trạng thái «{status:response_status}», không loại được nữa.",
+    "response_not_excluded": "Phiếu {response} không ở trạng thái đã loại (đang «{status:response_status}»).",
+    "invalid.rates_forbidden_unit": "đánh giá đơn vị mà nhóm không được đánh giá",
+    "invalid.incomplete": "chưa đủ câu: {answers}/{expected} câu trả lời",
+    "invalid.outside_window": "nộp ngày {day:date}, ngoài thời gian khảo sát",
+    "flag.straight_lining": "Cả {answers} câu trả lời cùng một phương án",
+    "flag.too_fast": "Trả lời quá nhanh: khoảng {seconds} giây, tối thiểu {minimum} giây",
+    "unit_flag.straight_lining": "{straight}/{responses} phiếu chọn một phương án cho mọi câu",
+    "unit_flag.uniform_top": "{percent}% trong {answers} câu trả lời là phương án cao nhất",
+}
+
+# Vietnamese headers of the roster files' fields (when the file did not name the column itself).
+COLUMNS = {
+    "code": "Mã đơn vị",
+    "name": "Tên đơn vị",
+    "unit_type": "Loại đơn vị",
+    "unit_code": "Mã đơn vị",
+    "group_code": "Mã nhóm",
+    "full_name": "Họ và tên",
+    "position": "Chức vụ",
+    "email": "Email",
+    "phone": "Số điện thoại",
+    "zalo_id": "Zalo",
+    "telegram_username": "Telegram",
+}
+
+STATUS = {
+    "campaign": {"draft": "chưa mở", "open": "đang mở", "closed": "đã đóng"},
+    "invitation": {"issued": "chưa mở", "opened": "đã mở", "started": "đang trả lời", "submitted": "đã nộp"},
+    "response": {"valid": "hợp lệ", "excluded": "đã loại", "invalid": "không hợp lệ"},
+    "role": {"admin": "quản trị", "monitor": "theo dõi", "unit": "đầu mối đơn vị"},
+    "sample": {"met": "✓ Đạt", "at_risk": "! Có nguy cơ", "not_met": "✗ Chưa đạt", "n/a": "–"},
+}
