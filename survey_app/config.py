@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+MAX_PROXY_HOPS = 5
 
 
 class ConfigError(RuntimeError):
@@ -32,6 +33,8 @@ class Config:
         self.RATELIMIT_TOKEN_ROUTES = _env("RATELIMIT_TOKEN_ROUTES", "300 per minute")
         self.RATELIMIT_UNKNOWN_TOKEN = _env("RATELIMIT_UNKNOWN_TOKEN", "20 per minute")
         self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+        # Reverse proxies in front of the application whose X-Forwarded-For/-Proto are believed (0: none).
+        self.TRUSTED_PROXIES: int | str = _env("TRUSTED_PROXIES", "0")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = self.BASE_URL.startswith("https://")
@@ -90,6 +93,7 @@ class Config:
                     f"{name} is not set or shorter than 16 characters; "
                     "set it in the environment or in .env (see .env.example)"
                 )
+        self.TRUSTED_PROXIES = _proxy_hops(self.TRUSTED_PROXIES)
         if not self.SQLALCHEMY_DATABASE_URI.startswith(("sqlite:", "postgresql")):
             raise ConfigError("DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL")
         if self.SMTP_TLS not in ("starttls", "ssl", "none"):
@@ -99,6 +103,18 @@ class Config:
         start, _, end = (self.ZALO_ALLOWED_HOURS or "").partition("-")
         if not (start.isdigit() and end.isdigit() and 0 <= int(start) < int(end) <= 24):
             raise ConfigError("ZALO_ALLOWED_HOURS must look like 6-22 (Vietnam time)")
+
+
+def _proxy_hops(raw: int | str) -> int:
+    """TRUSTED_PROXIES as a number of hops; anything else stops the start: too many lets a client
+    choose its own address, too few puts every respondent behind the proxy in one rate-limit bucket."""
+    text = str(raw).strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_PROXY_HOPS:
+        raise ConfigError(
+            f"TRUSTED_PROXIES must be the number of reverse proxies in front of the application, "
+            f"0 to {MAX_PROXY_HOPS} (0, the default, when clients connect directly; 1 behind one nginx), not {raw!r}"
+        )
+    return int(text)
 
 
 class TestConfig(Config):
