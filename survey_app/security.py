@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
-from .extensions import db, login_manager
+from .extensions import login_manager
 from .services.errors import NotFound
 
 CSP = (
@@ -46,7 +46,8 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Vui lòng đăng nhập."
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        from .models import User
+    def load_user(session_id: str):
+        """A session made before the user's last sign-out or password reset is refused."""
+        from .services.users import user_for_session
 
-        return db.session.get(User, int(user_id))
+        return user_for_session(session_id)

@@ -2,6 +2,7 @@
 
 LOCKED = "Tài khoản tạm khoá do đăng nhập sai nhiều lần. Thử lại sau 15 phút hoặc nhờ quản trị viên đặt lại mật khẩu."
 BAD_LOGIN = "Email hoặc mật khẩu không đúng."
+SIGNED_OUT = "Đã đăng xuất khỏi mọi thiết bị đang dùng tài khoản này."
 REMIND_FAILED = "Không gửi được lời nhắc: {error}"
 REMIND_QUEUED = "Đã xếp hàng lời nhắc: {report}"
 CLOSED = "Đã đóng đợt khảo sát. {report}"
