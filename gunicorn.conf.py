@@ -11,6 +11,9 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 timeout = 60
+# Which forwarded headers to believe is the application's decision (TRUSTED_PROXIES, werkzeug's ProxyFix),
+# so gunicorn believes none, not even from 127.0.0.1: one setting, one place.
+forwarded_allow_ips = ""
 
 
 class RedactingLogger(Logger):

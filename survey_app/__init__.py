@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db_setup, logs
 from .config import Config
@@ -16,6 +17,10 @@ def create_app(config: Config | None = None) -> Flask:
     config.check()
     app.config.from_object(config)
     logs.configure(app.config["LOG_LEVEL"])
+    if hops := app.config["TRUSTED_PROXIES"]:
+        # The client address (rate limits) and the scheme come from the last `hops` proxies' headers;
+        # the Host header is the proxy's to pass on (proxy_set_header Host $host).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))

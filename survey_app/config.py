@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SECRETS = ("SECRET_KEY", "LINK_SECRET")
+# The values shipped in .env.example: a server started with them has forgeable sessions.
+PLACEHOLDER_SECRETS = frozenset({"change-me-to-a-long-random-string", "change-me-to-another-long-random-string"})
+# A secret must look random: these catch placeholders and typed-in words, they do not prove randomness.
+SECRET_MIN_LENGTH, SECRET_MIN_DISTINCT, SECRET_MIN_BITS = 16, 10, 64
+GENERATE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'  # noqa: S105 (a command)
+MAX_PROXY_HOPS = 5
 
 
 class ConfigError(RuntimeError):
@@ -32,6 +41,8 @@ class Config:
         self.RATELIMIT_TOKEN_ROUTES = _env("RATELIMIT_TOKEN_ROUTES", "300 per minute")
         self.RATELIMIT_UNKNOWN_TOKEN = _env("RATELIMIT_UNKNOWN_TOKEN", "20 per minute")
         self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+        # Reverse proxies in front of the application whose X-Forwarded-For/-Proto are believed (0: none).
+        self.TRUSTED_PROXIES: int | str = _env("TRUSTED_PROXIES", "0")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = self.BASE_URL.startswith("https://")
@@ -82,14 +93,18 @@ class Config:
         self.REMINDER_MIN_DAYS = int(_env("REMINDER_MIN_DAYS", "2"))
 
     def check(self) -> None:
-        """Refuse to start with secrets missing: a default key would make sessions forgeable."""
-        for name in ("SECRET_KEY", "LINK_SECRET"):
-            value = getattr(self, name)
-            if not value or len(value) < 16:
+        """Refuse to start with a weak secret (a guessable SECRET_KEY makes sessions forgeable) or a
+        setting that makes no sense."""
+        for name in SECRETS:
+            problem = _secret_problem(getattr(self, name))
+            if problem:
                 raise ConfigError(
-                    f"{name} is not set or shorter than 16 characters; "
-                    "set it in the environment or in .env (see .env.example)"
+                    f"{name} {problem}; generate one with {GENERATE_SECRET} "
+                    "and set it in the environment or in .env (see .env.example)"
                 )
+        if self.SECRET_KEY == self.LINK_SECRET:
+            raise ConfigError(f"LINK_SECRET must differ from SECRET_KEY; generate another with {GENERATE_SECRET}")
+        self.TRUSTED_PROXIES = _proxy_hops(self.TRUSTED_PROXIES)
         if not self.SQLALCHEMY_DATABASE_URI.startswith(("sqlite:", "postgresql")):
             raise ConfigError("DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL")
         if self.SMTP_TLS not in ("starttls", "ssl", "none"):
@@ -99,6 +114,38 @@ class Config:
         start, _, end = (self.ZALO_ALLOWED_HOURS or "").partition("-")
         if not (start.isdigit() and end.isdigit() and 0 <= int(start) < int(end) <= 24):
             raise ConfigError("ZALO_ALLOWED_HOURS must look like 6-22 (Vietnam time)")
+
+
+def _secret_problem(value: str | None) -> str | None:
+    """Why a secret is refused, or None. Entropy is estimated as length × the Shannon entropy of the
+    value's own characters: a random token scores far above the minimum, a repeated word far below.
+    This catches placeholders and obvious mistakes; it cannot tell a typed-in phrase from a random one.
+    At least 10 distinct characters, not 16: a 64-digit hex secret may use only 13 of its 16."""
+    if not value:
+        return "is not set"
+    if value in PLACEHOLDER_SECRETS or "change-me" in value.lower() or "changeme" in value.lower():
+        return "is the placeholder from .env.example"
+    if len(value) < SECRET_MIN_LENGTH:
+        return f"is shorter than {SECRET_MIN_LENGTH} characters"
+    counts = Counter(value)
+    if len(counts) < SECRET_MIN_DISTINCT:
+        return f"has too few distinct characters ({len(counts)}, at least {SECRET_MIN_DISTINCT} needed)"
+    bits = -sum(n * math.log2(n / len(value)) for n in counts.values())
+    if bits < SECRET_MIN_BITS:
+        return f"looks guessable (about {bits:.0f} bits of entropy, at least {SECRET_MIN_BITS} needed)"
+    return None
+
+
+def _proxy_hops(raw: int | str) -> int:
+    """TRUSTED_PROXIES as a number of hops; anything else stops the start: too many lets a client
+    choose its own address, too few puts every respondent behind the proxy in one rate-limit bucket."""
+    text = str(raw).strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_PROXY_HOPS:
+        raise ConfigError(
+            f"TRUSTED_PROXIES must be the number of reverse proxies in front of the application, "
+            f"0 to {MAX_PROXY_HOPS} (0, the default, when clients connect directly; 1 behind one nginx), not {raw!r}"
+        )
+    return int(text)
 
 
 class TestConfig(Config):

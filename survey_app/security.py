@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from .errors import NotFound
-from .extensions import db, login_manager
+from .extensions import login_manager
 from .texts import say, say_error
 
 CSP = (
@@ -15,6 +15,8 @@ CSP = (
 )
 # plotly.js inserts a <style> element; pages with charts allow inline styles, never inline scripts.
 CHART_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+# One year; no includeSubDomains: other sites of the province's domain may still be plain HTTP.
+HSTS = "max-age=31536000"
 
 
 def init_app(app: Flask) -> None:
@@ -31,9 +33,12 @@ def init_app(app: Flask) -> None:
     def headers(resp: Response) -> Response:
         resp.headers.setdefault("Content-Security-Policy", CSP)
         resp.headers["X-Content-Type-Options"] = "nosniff"
-        # A personal link must never leak to another site through the Referer header.
-        resp.headers["Referrer-Policy"] = "no-referrer"
+        # A personal link must never leak to another site through the Referer header; our own pages
+        # get it, because over HTTPS Flask-WTF's CSRF check refuses a form post without a same-site Referer.
+        resp.headers["Referrer-Policy"] = "same-origin"
         resp.headers["X-Frame-Options"] = "DENY"
+        if current_app.config["BASE_URL"].startswith("https://"):
+            resp.headers["Strict-Transport-Security"] = HSTS
         if request.path.startswith(("/s/", "/api/v1/r/", "/admin")):
             resp.headers.setdefault("Cache-Control", "no-store")
         return resp
@@ -42,7 +47,8 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = say("login_required")
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        from .models import User
+    def load_user(session_id: str):
+        """A session made before the user's last sign-out or password reset is refused."""
+        from .services.users import user_for_session
 
-        return db.session.get(User, int(user_id))
+        return user_for_session(session_id)

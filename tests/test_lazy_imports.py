@@ -4,6 +4,7 @@ must not pay for plotly, scipy, numpy or python-docx (each gunicorn worker would
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import sys
 
@@ -14,7 +15,7 @@ HEAVY = ("plotly", "scipy", "numpy", "docx", "matplotlib")
 
 def _loaded_after(code: str) -> set[str]:
     probe = code + "\nimport sys, json\nprint(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
-    env = {"SECRET_KEY": "x" * 40 + "A1b2C3d4", "LINK_SECRET": "y" * 40 + "E5f6G7h8", "PATH": "/usr/bin:/bin"}
+    env = {"SECRET_KEY": secrets.token_urlsafe(32), "LINK_SECRET": secrets.token_urlsafe(32), "PATH": "/usr/bin:/bin"}
     out = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60, env=env
     )

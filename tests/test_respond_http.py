@@ -268,7 +268,7 @@ def test_security_headers(client, sonla):
     assert script is not None and "'unsafe-inline'" not in script and "'unsafe-eval'" not in script
     text = r.get_data(as_text=True)
     assert not re.search(r"<script(?![^>]*\bsrc=)", text) and " style=" not in text and " onclick=" not in text
-    assert r.headers["Referrer-Policy"] == "no-referrer"
+    assert r.headers["Referrer-Policy"] == "same-origin"
     assert r.headers["Cache-Control"] == "no-store"
     cookie = r.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and re.search(r"SameSite=(Lax|Strict)", cookie)

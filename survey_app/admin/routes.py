@@ -34,7 +34,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out."""
+    """Sign out, here and wherever a copy of this session's cookie is."""
+    if current_user.is_authenticated:
+        users.sign_out(current_user.id)
+        flash(texts.SIGNED_OUT)
     logout_user()
     return redirect(url_for(".login"))
 

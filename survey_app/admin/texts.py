@@ -2,6 +2,7 @@
 (Refusals of the services come from the shared catalogue, `survey_app.texts`.)"""
 
 BAD_LOGIN = "Email hoặc mật khẩu không đúng."
+SIGNED_OUT = "Đã đăng xuất khỏi mọi thiết bị đang dùng tài khoản này."
 REMIND_QUEUED = "Đã xếp hàng {queued} lời nhắc; {skipped} người được bỏ qua."
 CLOSED = (
     "Đã đóng đợt khảo sát và kiểm tra {checked} phiếu: {invalid} không hợp lệ, {flagged} phiếu có cảnh báo cần xem "

@@ -13,6 +13,7 @@ import csv
 import hashlib
 import hmac
 import logging
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,6 +145,18 @@ def resolve(token: str, lock: bool = False) -> Invitation:
     return invitation
 
 
+def _owner_only(path: str | Path):
+    """The file opened for writing with mode 0600, made so before a byte is written, even when it already
+    existed with a wider mode (os.open's mode only applies to a file it creates)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        return os.fdopen(fd, "w", newline="", encoding="utf-8-sig")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def export_links(campaign: Campaign, out: str | Path) -> int:
     """Write every live link with who it belongs to. The file lets anyone answer: keep it safe."""
     rows = db.session.execute(
@@ -154,7 +167,7 @@ def export_links(campaign: Campaign, out: str | Path) -> int:
         .where(Invitation.campaign_id == campaign.id, Invitation.revoked_at.is_(None))
         .order_by(Unit.code, RespondentGroup.code, Respondent.full_name)
     ).all()
-    with open(out, "w", newline="", encoding="utf-8-sig") as fh:
+    with _owner_only(out) as fh:
         writer = csv.writer(fh)
         writer.writerow(["unit_code", "unit_name", "group_code", "full_name", "email", "phone", "status", "link"])
         for inv, person, unit, group in rows:
