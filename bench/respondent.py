@@ -50,18 +50,8 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from bench.common import (  # noqa: E402
-    Client,
-    Server,
-    bench_bare,
-    check_counted_once,
-    fresh_postgresql,
-    make_app,
-    migrate,
-    open_campaign,
-    pct,
-    run_clients,
-)
+from bench import common  # noqa: E402
+from bench.common import Client, pct  # noqa: E402
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_respondent"
 KINDS = ("page", "autosave", "submit", "session")
@@ -194,17 +184,17 @@ class Result:
 def bench_run(database: str, url: str, app, pack: str, clients: int, n: int, args, tmp: Path) -> Result:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"\n== {database} · {pack} · {clients} clients · {n} respondents (load average before: {load})")
-    bare_rps = bench_bare(args.bare_requests, clients, args.workers, args.threads)
+    bare_rps = common.bench_bare(args.bare_requests, clients, args.workers, args.threads)
     t0 = time.perf_counter()
     code = f"{pack.split('-')[0].upper()}-{clients}"
-    campaign_id, tokens = open_campaign(app, pack, code, WARM_UP + n, PLACES[pack], tmp)
+    campaign_id, tokens = common.open_campaign(app, pack, code, WARM_UP + n, PLACES[pack], tmp)
     print(f"set-up (campaign {code}, {len(tokens)} links): {time.perf_counter() - t0:.1f}s")
     env = {"DATABASE_URL": url, "SECRET_KEY": args.secret_key, "LINK_SECRET": args.link_secret}
     warm, rec = Recorder(), Recorder()
-    with Server("wsgi:app", env, args.workers, args.threads) as server:
+    with common.Server("wsgi:app", env, args.workers, args.threads) as server:
         server.wait_ready("/api/v1/openapi.json")
-        warm_run = run_clients(server.port, tokens[:WARM_UP], lambda c, t, r: respond(c, t, r, warm), WARM_UP)
-        run = run_clients(server.port, tokens[WARM_UP:], lambda c, t, r: respond(c, t, r, rec), clients)
+        warm_run = common.run_clients(server.port, tokens[:WARM_UP], lambda c, t, r: respond(c, t, r, warm), WARM_UP)
+        run = common.run_clients(server.port, tokens[WARM_UP:], lambda c, t, r: respond(c, t, r, rec), clients)
     errors = warm_run.errors + run.errors
     busy = sum(1 for end in rec.ends if end - run.started <= run.drained)
     result = Result(
@@ -221,7 +211,8 @@ def bench_run(database: str, url: str, app, pack: str, clients: int, n: int, arg
     )
     if rec.completed != n:
         result.problems.append(f"{rec.completed} of {n} timed respondents completed")
-    result.problems += check_counted_once(app, campaign_id, warm.completed + rec.completed, warm.answers + rec.answers)
+    completed, answers = warm.completed + rec.completed, warm.answers + rec.answers
+    result.problems += common.check_counted_once(app, campaign_id, completed, answers)
     print(
         f"{rec.requests} requests in {run.elapsed:.2f}s: {result.rps:.0f} req/s "
         f"({result.busy_rps:.0f} req/s while all {clients} clients were busy, the first {run.drained:.1f}s); "
@@ -235,7 +226,7 @@ def bench_run(database: str, url: str, app, pack: str, clients: int, n: int, arg
     else:
         print(
             f"checked: {rec.completed} + {warm.completed} warm-up sessions completed = responses = invitations "
-            f"submitted, {rec.answers + warm.answers} answers stored, live tallies equal a rebuild"
+            f"submitted, {answers} answers stored, live tallies equal a rebuild"
         )
     return result
 
@@ -245,9 +236,9 @@ def bench_database(database: str, args, tmp: Path) -> list[Result]:
         url = f"sqlite:///{tmp / 'bench.sqlite3'}"
     else:
         url = args.pg_url
-        fresh_postgresql(url)
-    app = make_app(url, args.secret_key, args.link_secret)
-    migrate(app)
+        common.fresh_postgresql(url)
+    app = common.make_app(url, args.secret_key, args.link_secret)
+    common.migrate(app)
     results = []
     for pack in args.packs:
         per_client = PER_CLIENT[pack][1 if args.quick else 0] if args.per_client is None else args.per_client
