@@ -230,6 +230,12 @@ class Client:
         self.port, self.conn = port, None
         self.set_cookies: list[str] = []  # the Set-Cookie headers of the last response
 
+    def close(self) -> None:
+        """Drop the connection: the next request opens a new one (a new phone)."""
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
     def request(
         self, method: str, path: str, body: dict | None = None, headers: dict | None = None
     ) -> tuple[int, bytes, float, bool]:
@@ -246,12 +252,10 @@ class Client:
                 payload = r.read()
                 self.set_cookies = r.headers.get_all("Set-Cookie") or []
                 if r.will_close:
-                    self.conn.close()
-                    self.conn = None
+                    self.close()
                 return r.status, payload, time.perf_counter() - t0, attempt > 1
             except RETRYABLE:
-                self.conn.close()
-                self.conn = None
+                self.close()
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
@@ -289,8 +293,7 @@ def run_clients(port: int, jobs, work, clients: int) -> Run:
                 work(client, job, rng)
             except Exception as exc:  # counted and reported; the run goes on
                 errors.append(f"{type(exc).__name__}: {exc}")
-        if client.conn:
-            client.conn.close()
+        client.close()
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
     for th in threads:

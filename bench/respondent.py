@@ -3,7 +3,8 @@
     python bench/respondent.py [--quick] [--database sqlite|postgresql|both] [--pack son-la-2024|hai-cap-2025|both]
                                [--clients 32,64] [--per-client N] [--pg-url URL] [--workers W --threads T]
 
-The tap model, per simulated respondent (one keep-alive HTTP/1.1 connection per client thread):
+The tap model, per simulated respondent (a new phone: one keep-alive HTTP/1.1 connection for the whole session,
+one respondent at a time per client thread):
   GET /s/<token>                      the questionnaire page (HTML), as a phone opens its link; the questions and
                                       options are read from the page's radio buttons, and the session cookie it
                                       sets is sent back on later page loads, as a browser does;
@@ -22,11 +23,11 @@ department of the campaign, all questions (6 departments × 12 questions: 6 page
 own-unit groups take the same code path as son-la-2024's.
 
 Per database, one fresh schema; per pack × clients, a new campaign and a new gunicorn (gunicorn.conf.py, wsgi:app)
-on a free loopback port, warmed up with a few untimed respondents. Right before each, the same gunicorn set-up
-serves bench/bare_app.py to the same number of clients: the baseline for the ratio. Afterwards every respondent
-must be counted exactly once (sessions completed = responses = invitations submitted, every answer stored) and
-the live tallies must equal a rebuild, or the script exits 1. Client and server share the machine's cores, so the
-figures are relative: read the ratio to the bare endpoint.
+on a free loopback port, warmed up with a few untimed respondents. Right before and right after each, the same
+gunicorn set-up serves bench/bare_app.py to the same number of clients: their mean is the baseline for the ratio.
+Afterwards every respondent must be counted exactly once (sessions completed = responses = invitations submitted,
+every answer stored) and the live tallies must equal a rebuild, or the script exits 1. Client and server share the
+machine's cores, so the figures are relative: read the ratio to the bare endpoint.
 """
 
 from __future__ import annotations
@@ -123,6 +124,7 @@ def respond(client: Client, token: str, rng: random.Random, rec: Recorder) -> No
         timed.append((kind, seconds, time.perf_counter()))
         return status, payload, retried
 
+    client.close()  # each respondent is another phone: a new connection, kept alive for its whole session
     t0 = time.perf_counter()
     pages, seen_units, given, progress = 1, set(), 0, None
     page = 0
@@ -184,7 +186,7 @@ class Result:
 def bench_run(database: str, url: str, app, pack: str, clients: int, n: int, args, tmp: Path) -> Result:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"\n== {database} · {pack} · {clients} clients · {n} respondents (load average before: {load})")
-    bare_rps = common.bench_bare(args.bare_requests, clients, args.workers, args.threads)
+    bare = [common.bench_bare(args.bare_requests, clients, args.workers, args.threads)]
     t0 = time.perf_counter()
     code = f"{pack.split('-')[0].upper()}-{clients}"
     campaign_id, tokens = common.open_campaign(app, pack, code, WARM_UP + n, PLACES[pack], tmp)
@@ -195,6 +197,7 @@ def bench_run(database: str, url: str, app, pack: str, clients: int, n: int, arg
         server.wait_ready("/api/v1/openapi.json")
         warm_run = common.run_clients(server.port, tokens[:WARM_UP], lambda c, t, r: respond(c, t, r, warm), WARM_UP)
         run = common.run_clients(server.port, tokens[WARM_UP:], lambda c, t, r: respond(c, t, r, rec), clients)
+    bare.append(common.bench_bare(args.bare_requests, clients, args.workers, args.threads))
     errors = warm_run.errors + run.errors
     busy = sum(1 for end in rec.ends if end - run.started <= run.drained)
     result = Result(
@@ -205,7 +208,7 @@ def bench_run(database: str, url: str, app, pack: str, clients: int, n: int, arg
         rec.requests,
         rec.requests / run.elapsed,
         busy / run.drained if run.drained > 0 else float("nan"),
-        bare_rps,
+        sum(bare) / len(bare),  # the baseline before and after: other load on the machine drifts
         rec.times,
         [f"{len(errors)} client errors, first: {errors[0]}"] if errors else [],
     )
@@ -216,7 +219,7 @@ def bench_run(database: str, url: str, app, pack: str, clients: int, n: int, arg
     print(
         f"{rec.requests} requests in {run.elapsed:.2f}s: {result.rps:.0f} req/s "
         f"({result.busy_rps:.0f} req/s while all {clients} clients were busy, the first {run.drained:.1f}s); "
-        f"÷ bare = {result.ratio:.3f}"
+        f"÷ bare ({bare[0]:.0f} before, {bare[1]:.0f} after: {result.bare_rps:.0f}) = {result.ratio:.3f}"
     )
     for kind in KINDS:
         values = rec.times[kind]
@@ -292,7 +295,7 @@ def main() -> int:
     args = ap.parse_args()
     args.clients = args.clients or ([32] if args.quick else [32, 64])
     args.packs = list(PER_CLIENT) if args.pack == "both" else [args.pack]
-    args.bare_requests = 3000 if args.quick else 10000
+    args.bare_requests = 3000 if args.quick else 6000
     args.secret_key, args.link_secret = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     print(
