@@ -38,5 +38,10 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(BIN)/python bench/submit.py
 
+# The respondent load as phones make it (bench/respondent.py); e.g. make bench-respondent BENCH_ARGS=--quick
+.PHONY: bench-respondent
+bench-respondent: $(VENV)/.dev
+	$(BIN)/python bench/respondent.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache
