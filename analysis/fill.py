@@ -78,33 +78,9 @@ def fill_workbook(
     Nothing is saved when a non-empty cell would be overwritten without `force`: the report says which.
     """
     unit_column = unit_column.upper()
-    letters = {f: c.upper() for f, c in columns.items()}
-    for letter in (unit_column, *letters.values()):
-        if not _COLUMN.match(letter):
-            raise FillError("bad_column", f"column must be letters such as C or AB, not {letter!r}", column=letter)
-    if not letters:
-        raise FillError("no_column", "name at least one column to fill, e.g. survey=H")
-    fields = {f for u in units for f in u.values}
-    unknown = sorted(set(letters) - fields)
-    if unknown:
-        raise FillError(
-            "unknown_field",
-            f"unknown field(s) {unknown}; allowed: {sorted(fields)}",
-            fields=unknown,
-            allowed=sorted(fields),
-        )
+    letters = _checked_letters(unit_column, columns, units)
     wb = load_workbook(source)
-    if sheet not in wb.sheetnames:
-        raise FillError(
-            "unknown_sheet", f"sheet must be one of {wb.sheetnames}, not {sheet!r}", sheet=sheet, sheets=wb.sheetnames
-        )
-    ws = wb[sheet]
-    if getattr(ws, "_charts", None) or getattr(ws, "_images", None):
-        raise FillError(
-            "sheet_has_pictures",
-            f"sheet {sheet!r} holds charts or pictures, which would be lost on saving",
-            sheet=sheet,
-        )
+    ws = _fillable_sheet(wb, sheet)
     by_key: dict[str, UnitValues] = {}
     for u in units:
         by_key.setdefault(u.code.strip().upper(), u)
@@ -135,3 +111,39 @@ def fill_workbook(
     if report.ok:
         wb.save(target)
     return report
+
+
+def _checked_letters(unit_column: str, columns: Mapping[str, str], units: list[UnitValues]) -> dict[str, str]:
+    """{field: column letter}, refusing bad letters and fields no unit has."""
+    letters = {f: c.upper() for f, c in columns.items()}
+    for letter in (unit_column, *letters.values()):
+        if not _COLUMN.match(letter):
+            raise FillError("bad_column", f"column must be letters such as C or AB, not {letter!r}", column=letter)
+    if not letters:
+        raise FillError("no_column", "name at least one column to fill, e.g. survey=H")
+    fields = {f for u in units for f in u.values}
+    unknown = sorted(set(letters) - fields)
+    if unknown:
+        raise FillError(
+            "unknown_field",
+            f"unknown field(s) {unknown}; allowed: {sorted(fields)}",
+            fields=unknown,
+            allowed=sorted(fields),
+        )
+    return letters
+
+
+def _fillable_sheet(wb, sheet: str):
+    """The named sheet, refused when it is missing or holds what openpyxl would drop on saving."""
+    if sheet not in wb.sheetnames:
+        raise FillError(
+            "unknown_sheet", f"sheet must be one of {wb.sheetnames}, not {sheet!r}", sheet=sheet, sheets=wb.sheetnames
+        )
+    ws = wb[sheet]
+    if getattr(ws, "_charts", None) or getattr(ws, "_images", None):
+        raise FillError(
+            "sheet_has_pictures",
+            f"sheet {sheet!r} holds charts or pictures, which would be lost on saving",
+            sheet=sheet,
+        )
+    return ws

@@ -114,34 +114,42 @@ def bootstrap_survey_scores(
         reps = np.column_stack(
             [_score(data[u], _counts(data[u], n_resamples, rng), points, method, weights) for u in codes]
         )
-        ranks = stats.rankdata(-reps, axis=1, method="min")
-        point_ranks = stats.rankdata(-estimates, method="min").astype(int)
-        lows, highs = np.quantile(reps, [alpha, 1 - alpha], axis=0)
-        rank_lo, rank_hi = np.quantile(ranks, [alpha, 1 - alpha], axis=0)
-        for i, u in enumerate(codes):
-            intervals.append(
-                UnitInterval(
-                    u,
-                    unit_type,
-                    data[u].weights.shape[0],
-                    float(estimates[i]),
-                    float(lows[i]),
-                    float(highs[i]),
-                    int(point_ranks[i]),
-                    int(np.floor(rank_lo[i])),
-                    int(np.ceil(rank_hi[i])),
-                )
-            )
-        order = sorted(range(len(codes)), key=lambda i: (-estimates[i], codes[i]))
-        for a, b in pairwise(order):
-            diff = reps[:, a] - reps[:, b]
-            lo, hi = np.quantile(diff, [alpha, 1 - alpha])
-            pairs.append(
-                AdjacentPair(
-                    codes[a], codes[b], float(estimates[a] - estimates[b]), float(lo), float(hi), bool(lo > 0 or hi < 0)
-                )
-            )
+        intervals += _intervals(unit_type, codes, data, estimates, reps, alpha)
+        pairs += _adjacent_pairs(codes, estimates, reps, alpha)
     return BootstrapResult(confidence, n_resamples, seed, tuple(intervals), tuple(pairs))
+
+
+def _intervals(unit_type: str, codes: list[str], data: dict, estimates, reps, alpha: float) -> list[UnitInterval]:
+    """Each unit's percentile interval and the range of ranks it takes across the resamples."""
+    ranks = stats.rankdata(-reps, axis=1, method="min")
+    point_ranks = stats.rankdata(-estimates, method="min").astype(int)
+    lows, highs = np.quantile(reps, [alpha, 1 - alpha], axis=0)
+    rank_lo, rank_hi = np.quantile(ranks, [alpha, 1 - alpha], axis=0)
+    return [
+        UnitInterval(
+            u,
+            unit_type,
+            data[u].weights.shape[0],
+            float(estimates[i]),
+            float(lows[i]),
+            float(highs[i]),
+            int(point_ranks[i]),
+            int(np.floor(rank_lo[i])),
+            int(np.ceil(rank_hi[i])),
+        )
+        for i, u in enumerate(codes)
+    ]
+
+
+def _adjacent_pairs(codes: list[str], estimates, reps, alpha: float) -> list[AdjacentPair]:
+    """Neighbours in the ranking, and whether the resampled difference between them excludes 0."""
+    order = sorted(range(len(codes)), key=lambda i: (-estimates[i], codes[i]))
+    pairs = []
+    for a, b in pairwise(order):
+        lo, hi = np.quantile(reps[:, a] - reps[:, b], [alpha, 1 - alpha])
+        diff = float(estimates[a] - estimates[b])
+        pairs.append(AdjacentPair(codes[a], codes[b], diff, float(lo), float(hi), bool(lo > 0 or hi < 0)))
+    return pairs
 
 
 def _unit_matrices(answers: Table, by_type: Mapping[str, list], units: Mapping[str, str]) -> dict[str, _UnitData]:
@@ -208,114 +216,6 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     out = np.zeros_like(num)
     np.divide(num, den, out=out, where=den > 0)
     return out
-
-
-@dataclass(frozen=True)
-class GroupDifference:
-    """Kruskal–Wallis test of respondents' mean answer weight across groups, with ε² effect size."""
-
-    unit_type: str
-    groups: tuple[str, ...]
-    sizes: tuple[int, ...]
-    medians: tuple[float, ...]
-    h: float
-    p_value: float
-    epsilon_squared: float
-    left_out: tuple[str, ...]  # groups with too few responses
-
-
-def group_differences(answers: Table, units: Mapping[str, str], *, min_responses: int = 3) -> list[GroupDifference]:
-    """Per unit type: do respondent groups rate differently? One value per response × rated unit.
-
-    ε² = H (n + 1) / (n² − 1) (Tomczak & Tomczak 2014), between 0 (no effect) and 1.
-    """
-    require_columns(answers, ("response", "unit", "group", "weight"), "answers")
-    sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    group_of: dict[tuple[str, str], str] = {}
-    for a in answers:
-        if a["unit"] not in units:
-            raise ValueError(f"answer about unknown unit {a['unit']!r}")
-        if a["weight"] is not None:
-            acc = sums[(a["response"], a["unit"])]
-            acc[0] += float(a["weight"])
-            acc[1] += 1
-            group_of[(a["response"], a["unit"])] = a["group"]
-    values: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for key, (total, n) in sums.items():
-        values[units[key[1]]][group_of[key]].append(total / n)
-    out = []
-    for unit_type in sorted(values):
-        by_group = values[unit_type]
-        kept = sorted(g for g, v in by_group.items() if len(v) >= min_responses)
-        left = tuple(sorted(set(by_group) - set(kept)))
-        samples = [by_group[g] for g in kept]
-        n = sum(len(s) for s in samples)
-        if len(kept) < 2 or len({x for s in samples for x in s}) < 2:
-            continue
-        h, p = stats.kruskal(*samples)
-        out.append(
-            GroupDifference(
-                unit_type,
-                tuple(kept),
-                tuple(len(s) for s in samples),
-                tuple(float(np.median(s)) for s in samples),
-                float(h),
-                float(p),
-                float(h * (n + 1) / (n * n - 1)),
-                left,
-            )
-        )
-    return out
-
-
-@dataclass(frozen=True)
-class Correlation:
-    n: int
-    pearson_r: float
-    pearson_p: float
-    spearman_rho: float
-    spearman_p: float
-
-
-def component_correlation(rows: Table, x: str = "appraisal", y: str = "survey") -> Correlation:
-    """Pearson and Spearman correlation of two columns across units (e.g. appraisal vs survey points)."""
-    require_columns(rows, (x, y), "rows")
-    if len(rows) < 3:
-        raise ValueError(f"need at least 3 units, got {len(rows)}")
-    xs = np.array([float(r[x]) for r in rows])
-    ys = np.array([float(r[y]) for r in rows])
-    if xs.std() == 0 or ys.std() == 0:
-        raise ValueError(f"column {x if xs.std() == 0 else y!r} is constant: no correlation")
-    pr = stats.pearsonr(xs, ys)
-    sr = stats.spearmanr(xs, ys)
-    return Correlation(len(rows), float(pr.statistic), float(pr.pvalue), float(sr.statistic), float(sr.pvalue))
-
-
-@dataclass(frozen=True)
-class Inflation:
-    unit: str
-    self_assessed: float
-    appraised: float
-    gap: float  # self-assessed − appraised
-    gap_percent: float  # of the appraised points
-
-
-def self_assessment_gaps(
-    rows: Table,
-    unit: str = "unit",
-    self_assessed: str = "self_assessed",
-    appraised: str = "appraised",
-    top: int | None = None,
-) -> list[Inflation]:
-    """Units whose self-assessment exceeds the appraised points, the largest gap first."""
-    require_columns(rows, (unit, self_assessed, appraised), "rows")
-    out = []
-    for r in rows:
-        s, a = float(r[self_assessed]), float(r[appraised])
-        if s > a:
-            out.append(Inflation(r[unit], s, a, s - a, 100 * (s - a) / a if a else float("inf")))
-    out.sort(key=lambda i: (-i.gap, i.unit))
-    return out[:top] if top is not None else out
 
 
 def response_counts(answers: Sequence[Mapping]) -> dict[str, int]:

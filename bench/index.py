@@ -24,11 +24,12 @@ from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from analysis.comparisons import component_correlation, group_differences  # noqa: E402
 from analysis.index import BandRule, IndexRules, compute_index  # noqa: E402
 from analysis.index_summary import area_stats, survey_summary, type_summary  # noqa: E402
 from analysis.reliability import area_alphas  # noqa: E402
 from analysis.scoring import QuestionSpec, ScoringRules, TallyRow, score_units  # noqa: E402
-from analysis.statistics import bootstrap_survey_scores, component_correlation, group_differences  # noqa: E402
+from analysis.statistics import bootstrap_survey_scores  # noqa: E402
 from analysis.survey_detail import survey_detail  # noqa: E402
 from analysis.workbook import detail_sheet, index_sheets, info_sheet, write_workbook  # noqa: E402
 

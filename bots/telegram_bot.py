@@ -21,7 +21,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from telegram.request import BaseRequest  # noqa: E402
 
 from survey_app.services.delivery import telegram_links
-from survey_app.services.survey import invitations, responding  # noqa: E402
+from survey_app.services.survey import invitations, refusals, responding  # noqa: E402
 
 from . import texts  # noqa: E402
 from .telegram_send import keyboard  # noqa: E402
@@ -113,11 +113,11 @@ def _press(chat_id: int, data: str) -> Reply:
             responding.submit(token)
             return Reply(texts.THANKS)
         return _next_question(token)
-    except responding.AlreadySubmitted:
+    except refusals.AlreadySubmitted:
         return Reply(texts.ALREADY)
-    except (responding.Gone, responding.NotOpen, responding.UnknownLink) as exc:
+    except (refusals.Gone, refusals.NotOpen, refusals.UnknownLink) as exc:
         return Reply(texts.GONE[exc.code])
-    except (responding.InvalidAnswers, ValueError, IndexError):
+    except (refusals.InvalidAnswers, ValueError, IndexError):
         return _next_question(token)
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from survey_app.errors import NotFound, ServiceError
 from survey_app.extensions import db
 from survey_app.models import Invitation, Respondent
-from survey_app.services.survey import invitations, responding, tallies
+from survey_app.services.survey import invitations, refusals, responding, tallies
 from survey_app.texts import say_error
 
 from .support.campaigns import RESPONDENT_HEADER, full_answers, person, write_csv
@@ -95,7 +95,7 @@ def test_reissue_revokes_old_link_keeps_draft_and_counters(sonla, client):
     revoked = invitations.resolve(old)
     assert revoked.revoked_at is not None and revoked.draft is None
     assert count(Invitation) == 8
-    with pytest.raises(responding.Gone):
+    with pytest.raises(refusals.Gone):
         responding.save_answers(old, {"SO-TC": {first: "A"}})
 
 

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from analysis.comparisons import component_correlation, group_differences, self_assessment_gaps
 from analysis.reliability import area_alphas, cronbach_alpha
 from analysis.scoring import QuestionSpec, ScoringRules, TallyRow, score_units
-from analysis.statistics import bootstrap_survey_scores, component_correlation, group_differences, self_assessment_gaps
+from analysis.statistics import bootstrap_survey_scores
 
 QUESTIONS = [
     dict(question=f"Q{i}", unit_type="so", area="LV1" if i < 3 else "LV2", points=p)

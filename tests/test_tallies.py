@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from survey_app.errors import ServiceError
 from survey_app.extensions import db
 from survey_app.models import Answer, Invitation, Question, Respondent, RespondentGroup, Response, Unit
-from survey_app.services.survey import invitations, responding, tallies
+from survey_app.services.survey import invitations, refusals, responding, tallies
 
 OPTIONS = ["A", "B", "C", "D", "X"]
 
@@ -49,7 +49,7 @@ def _step(rng: random.Random, p: Person, stats: Counter) -> None:
         if op == "open":
             assert responding.open_questionnaire(p.token).submitted
             return
-        with pytest.raises(responding.AlreadySubmitted):
+        with pytest.raises(refusals.AlreadySubmitted):
             responding.save_answers(p.token, {}) if op == "save" else responding.submit(p.token, {})
         return
     if op == "open":
@@ -71,7 +71,7 @@ def _step(rng: random.Random, p: Person, stats: Counter) -> None:
         p.token = invitations.derive_token(new.campaign_id, new.nonce)
     elif op == "old":
         if p.old_tokens:
-            with pytest.raises(responding.Gone):
+            with pytest.raises(refusals.Gone):
                 responding.save_answers(rng.choice(p.old_tokens), {})
     elif op == "incomplete":
         missing = p.missing()
@@ -81,7 +81,7 @@ def _step(rng: random.Random, p: Person, stats: Counter) -> None:
         answers = {}
         for u, c in rng.sample([m for m in missing if m != left_out], min(3, len(missing) - 1)):
             answers.setdefault(u, {})[c] = rng.choice(OPTIONS)
-        with pytest.raises(responding.Incomplete) as exc:
+        with pytest.raises(refusals.Incomplete) as exc:
             responding.submit(p.token, answers)
         p.merge(answers)  # what was sent is kept
         assert [(m.unit, m.question) for m in exc.value.problems] == p.missing()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from functools import lru_cache
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -77,15 +78,7 @@ def close(code: str):
     except ServiceError as exc:
         flash(say_error(exc))
         return redirect(url_for(".dashboard", code=code))
-    flash(
-        fill(
-            texts.CLOSED,
-            checked=report.checked,
-            invalid=report.invalid,
-            flagged=report.flagged,
-            unit_flags=report.unit_flags,
-        )
-    )
+    flash(fill(texts.CLOSED, **asdict(report)))
     return redirect(url_for(".review", code=code))
 
 

@@ -9,7 +9,7 @@ from flask import current_app, jsonify, request
 from ..extensions import limiter
 from ..respond.refusals import STATUS
 from ..respond.texts import MESSAGES, PROBLEMS
-from ..services.survey import responding
+from ..services.survey import refusals, responding
 from ..timeutil import aware
 from . import bp
 
@@ -32,11 +32,11 @@ def _call(action):
     """Map the service's refusals to HTTP statuses (one table for the page and the API)."""
     try:
         return action(), None
-    except responding.InvalidAnswers as exc:
+    except refusals.InvalidAnswers as exc:
         problems = [asdict(p) | {"message": PROBLEMS[p.code]} for p in exc.problems]
-        key = "missing" if isinstance(exc, responding.Incomplete) else "problems"
+        key = "missing" if isinstance(exc, refusals.Incomplete) else "problems"
         return None, _error(exc.code, **{key: problems})
-    except responding.Refused as exc:
+    except refusals.Refused as exc:
         return None, _error(exc.code)
 
 

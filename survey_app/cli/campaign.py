@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import click
 
 from ..packs import load_pack
@@ -57,17 +59,7 @@ def campaign_open(code):
 @friendly
 def campaign_close(code):
     report = closing.close_and_validate(code)
-    c = campaigns.get_campaign(code)
-    click.echo(
-        fill(
-            texts.CLOSED,
-            code=c.code,
-            checked=report.checked,
-            invalid=report.invalid,
-            flagged=report.flagged,
-            unit_flags=report.unit_flags,
-        )
-    )
+    click.echo(fill(texts.CLOSED, code=campaigns.get_campaign(code).code, **asdict(report)))
 
 
 @command(campaign_cli, "status")

@@ -25,7 +25,7 @@ from ..models import Role
 from ..security import CHART_CSP
 from ..services.index import build_index, compute_statistics, imports, lastyear, stored_statistics
 from ..services.survey import campaigns
-from ..texts import fill, say_error
+from ..texts import COLUMNS, fill, say_error
 from ..timeutil import format_vn
 from . import bp, texts
 
@@ -119,7 +119,7 @@ def upload(code: str):
         title=texts.KINDS[kind],
         parsed=parsed,
         upload=name,
-        labels=texts.LABELS,
+        labels=COLUMNS,
     )
 
 

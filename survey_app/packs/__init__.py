@@ -1,6 +1,7 @@
 """Questionnaire packs: YAML format, validation, and the typed view campaigns use."""
 
-from .loader import LoadedPack, PackError, PackIssue, load_pack, load_pack_files
+from .checks import PackIssue
+from .loader import LoadedPack, PackError, load_pack, load_pack_files
 from .model import Area, Group, Option, Pack, Question, Scale, UnitType
 
 __all__ = [

@@ -180,54 +180,10 @@ class Pack:
             min_seconds=d.get("min_seconds"),
             max_reminders=d.get("max_reminders", 3),
             bands=tuple(Band(b["code"], b["name"], dec(b["min_percent"])) for b in d["bands"]),
-            scales=tuple(
-                Scale(
-                    s["code"],
-                    s.get("name", s["code"]),
-                    tuple(
-                        Option(o["code"], o["label"], dec(o.get("weight")), o.get("dont_know", False))
-                        for o in s["options"]
-                    ),
-                )
-                for s in d["scales"]
-            ),
-            unit_types=tuple(
-                UnitType(
-                    t["code"],
-                    t["name"],
-                    dec(t["total_points"]),
-                    dec(t["survey_points"]),
-                    tuple(Area(a["code"], a["name"], dec(a["max_points"])) for a in t["areas"]),
-                    t.get("known_total_mismatch"),
-                )
-                for t in d["unit_types"]
-            ),
-            groups=tuple(
-                Group(
-                    g["code"],
-                    g["name"],
-                    g["unit_type"],
-                    None if g["rates"] == "own" else g["rates"]["unit_type"],
-                    g.get("min_responses", 3),
-                    dec(g.get("weight")),
-                )
-                for g in d["groups"]
-            ),
-            questions=tuple(
-                Question(
-                    q["code"],
-                    q["unit_type"],
-                    q["area"],
-                    q["text"],
-                    q["scale"],
-                    dec(q["points"]),
-                    tuple(q["groups"]),
-                    q.get("criterion"),
-                    q.get("sub_criterion"),
-                    q.get("help"),
-                )
-                for q in d.get("questions", [])
-            ),
+            scales=tuple(_scale(s) for s in d["scales"]),
+            unit_types=tuple(_unit_type(t) for t in d["unit_types"]),
+            groups=tuple(_group(g) for g in d["groups"]),
+            questions=tuple(_question(q) for q in d.get("questions", [])),
             units=tuple(UnitRow(u["code"], u["name"], u["unit_type"]) for u in d.get("units", [])),
             content=d,
             satisfaction=tuple(
@@ -242,6 +198,40 @@ class Pack:
             ),
             tie_break=tuple(d.get("tie_break", [])),
         )
+
+
+def _scale(s: dict) -> Scale:
+    options = tuple(
+        Option(o["code"], o["label"], _dec(o.get("weight")), o.get("dont_know", False)) for o in s["options"]
+    )
+    return Scale(s["code"], s.get("name", s["code"]), options)
+
+
+def _unit_type(t: dict) -> UnitType:
+    areas = tuple(Area(a["code"], a["name"], _dec(a["max_points"])) for a in t["areas"])
+    return UnitType(
+        t["code"], t["name"], _dec(t["total_points"]), _dec(t["survey_points"]), areas, t.get("known_total_mismatch")
+    )
+
+
+def _group(g: dict) -> Group:
+    rates = None if g["rates"] == "own" else g["rates"]["unit_type"]
+    return Group(g["code"], g["name"], g["unit_type"], rates, g.get("min_responses", 3), _dec(g.get("weight")))
+
+
+def _question(q: dict) -> Question:
+    return Question(
+        q["code"],
+        q["unit_type"],
+        q["area"],
+        q["text"],
+        q["scale"],
+        _dec(q["points"]),
+        tuple(q["groups"]),
+        q.get("criterion"),
+        q.get("sub_criterion"),
+        q.get("help"),
+    )
 
 
 def _dec(value: object) -> Decimal | None:

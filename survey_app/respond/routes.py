@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, request, url_for
 
 from ..extensions import limiter
-from ..services.survey import responding
+from ..services.survey import refusals, responding
 from . import bp
 from .refusals import STATUS
 from .texts import MESSAGES
@@ -29,7 +29,7 @@ def _guarded(action):
     """Run a service call, turning a refusal of the link itself into the matching page."""
     try:
         return action(), None
-    except (responding.UnknownLink, responding.Gone, responding.NotOpen) as exc:
+    except (refusals.UnknownLink, refusals.Gone, refusals.NotOpen) as exc:
         return None, _message(exc.code, exc.campaign)
 
 
@@ -71,13 +71,13 @@ def save(token: str):
                 return refusal
             return redirect(url_for(".questionnaire", token=token), code=303)
         q, refusal = _guarded(lambda: responding.save_answers(token, answers))
-    except responding.AlreadySubmitted as exc:
+    except refusals.AlreadySubmitted as exc:
         return _message(exc.code)
-    except responding.InvalidAnswers as exc:
+    except refusals.InvalidAnswers as exc:
         q = responding.open_questionnaire(token, mark_opened=False)
         first = exc.problems[0]
         page = next((i for i, s in enumerate(q.sections) if s.unit.code == first.unit), 0)
-        page = page if isinstance(exc, responding.Incomplete) else 0
+        page = page if isinstance(exc, refusals.Incomplete) else 0
         return render_template("respond/questionnaire.html", q=q, page=page, problems=exc.problems), STATUS[exc.code]
     if refusal:
         return refusal

@@ -216,46 +216,49 @@ def _queue(campaign: Campaign, plans: list, explicit: bool) -> QueueReport:
                     report.skipped.append(Skip(person.id, person.full_name, channel, why))
                 continue
             reachable += 1
-            rows.append(
-                {
-                    "campaign_id": campaign.id,
-                    "invitation_id": inv.id,
-                    "respondent_id": person.id,
-                    "channel": channel,
-                    "kind": kind,
-                    "idempotency_key": f"inv:{inv.id}:{kind}:{channel}",
-                    "address": address,
-                    "content": templates.content(channel, kind, values),
-                    "status": MessageStatus.PENDING,
-                    "attempts": 0,
-                    "next_attempt_at": at,
-                    "created_at": at,
-                    "provider_id": make_msgid(domain=domain) if channel == Channel.EMAIL else None,
-                }
-            )
+            content = templates.content(channel, kind, values)
+            rows.append(_message_row(campaign, inv, channel, kind, address, content, at, domain))
         if not explicit and not reachable:
             report.skipped.append(Skip(person.id, person.full_name, "*", "no_channel"))
-    existing = set()
     keys = [r["idempotency_key"] for r in rows]
-    for start in range(0, len(keys), 5000):
-        existing |= set(
-            db.session.scalars(
-                sa.select(OutboxMessage.idempotency_key).where(
-                    OutboxMessage.idempotency_key.in_(keys[start : start + 5000])
-                )
-            )
-        )
+    existing = set(_chunked(keys, OutboxMessage.idempotency_key))
     fresh = [r for r in rows if r["idempotency_key"] not in existing]
     if fresh:
         insert = insert_for(db.session)
         db.session.execute(insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"]), fresh)
     db.session.commit()
     report.queued, report.already = len(fresh), len(rows) - len(fresh)
-    fresh_keys = [r["idempotency_key"] for r in fresh]
-    for start in range(0, len(fresh_keys), 5000):
-        report.message_ids += db.session.scalars(
-            sa.select(OutboxMessage.id).where(OutboxMessage.idempotency_key.in_(fresh_keys[start : start + 5000]))
-        ).all()
+    report.message_ids = _chunked([r["idempotency_key"] for r in fresh], OutboxMessage.id)
     db.session.rollback()
     log.info("campaign %s: %s", campaign.code, report)
     return report
+
+
+def _message_row(
+    campaign: Campaign, inv: Invitation, channel: str, kind: str, address: str, content: dict, at, domain: str
+) -> dict:
+    return {
+        "campaign_id": campaign.id,
+        "invitation_id": inv.id,
+        "respondent_id": inv.respondent_id,
+        "channel": channel,
+        "kind": kind,
+        "idempotency_key": f"inv:{inv.id}:{kind}:{channel}",
+        "address": address,
+        "content": content,
+        "status": MessageStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": at,
+        "created_at": at,
+        "provider_id": make_msgid(domain=domain) if channel == Channel.EMAIL else None,
+    }
+
+
+def _chunked(keys: list[str], column, size: int = 5000) -> list:
+    """`column` of the outbox rows with these idempotency keys, asked in chunks (a statement's parameters are few)."""
+    found: list = []
+    for start in range(0, len(keys), size):
+        found += db.session.scalars(
+            sa.select(column).where(OutboxMessage.idempotency_key.in_(keys[start : start + size]))
+        )
+    return found

@@ -187,25 +187,17 @@ def parse_appraisal(campaign: Campaign, path: str | Path) -> ParsedImport:
 def import_appraisal(campaign: Campaign, path: str | Path) -> ImportResult:
     """Replace the campaign's appraisal points with the file's; nothing changes when any row is bad."""
     parsed = parse_appraisal(campaign, path)
+    fields = ("unit_id", "area", "criterion", "appraised", "self_assessed", "not_applicable")
+    return store_import(campaign, parsed, path, AppraisalPoint, fields)
+
+
+def store_import(
+    campaign: Campaign, parsed: ParsedImport, path: str | Path, model, fields: tuple[str, ...]
+) -> ImportResult:
+    """Replace the campaign's rows of `model` with the parsed records (all or nothing), audit and commit."""
     parsed.check()
-    db.session.execute(sa.delete(AppraisalPoint).where(AppraisalPoint.campaign_id == campaign.id))
-    db.session.add_all(
-        AppraisalPoint(
-            campaign_id=campaign.id,
-            unit_id=r["unit_id"],
-            area=r["area"],
-            criterion=r["criterion"],
-            appraised=r["appraised"],
-            self_assessed=r["self_assessed"],
-            not_applicable=r["not_applicable"],
-        )
-        for r in parsed.records
-    )
-    return store_import(campaign, parsed, path)
-
-
-def store_import(campaign: Campaign, parsed: ParsedImport, path: str | Path) -> ImportResult:
-    """Audit and commit an import; what the interfaces report back."""
+    db.session.execute(sa.delete(model).where(model.campaign_id == campaign.id))
+    db.session.add_all(model(campaign_id=campaign.id, **{f: r[f] for f in fields}) for r in parsed.records)
     units = {r.get("unit_code") or r.get("new_code") or r.get("old_code") for r in parsed.records}
     result = ImportResult(parsed.kind, len(parsed.records), len(units))
     audit.record(f"{parsed.kind}.import", campaign.code, Path(path).name, rows=result.rows, units=result.units)
@@ -256,10 +248,4 @@ def parse_satisfaction(campaign: Campaign, path: str | Path) -> ParsedImport:
 def import_satisfaction(campaign: Campaign, path: str | Path) -> ImportResult:
     """Replace the campaign's satisfaction points with the file's; all or nothing."""
     parsed = parse_satisfaction(campaign, path)
-    parsed.check()
-    db.session.execute(sa.delete(SatisfactionScore).where(SatisfactionScore.campaign_id == campaign.id))
-    db.session.add_all(
-        SatisfactionScore(campaign_id=campaign.id, unit_id=r["unit_id"], percent=r["percent"], points=r["points"])
-        for r in parsed.records
-    )
-    return store_import(campaign, parsed, path)
+    return store_import(campaign, parsed, path, SatisfactionScore, ("unit_id", "percent", "points"))

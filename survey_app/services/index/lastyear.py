@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlalchemy as sa
-
-from ...extensions import db
 from ...models import Campaign, LastYearResult
 from ..tabular import read_table
 from .imports import ImportResult, ParsedImport, number, store_import, units_of
@@ -78,8 +75,6 @@ def parse_last_year(campaign: Campaign, path: str | Path) -> ParsedImport:
 
 def import_last_year(campaign: Campaign, path: str | Path) -> ImportResult:
     """Replace last year's results of the campaign with the file's; all or nothing."""
+    fields = ("old_code", "new_code", "name", "total", "rank", "band")
     parsed = parse_last_year(campaign, path)
-    parsed.check()
-    db.session.execute(sa.delete(LastYearResult).where(LastYearResult.campaign_id == campaign.id))
-    db.session.add_all(LastYearResult(campaign_id=campaign.id, **r) for r in parsed.records)
-    return store_import(campaign, parsed, path)
+    return store_import(campaign, parsed, path, LastYearResult, fields)

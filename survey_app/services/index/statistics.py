@@ -20,8 +20,9 @@ from .. import audit
 from .read_model import IndexReadModel, question_table
 
 if TYPE_CHECKING:  # numpy and scipy load when statistics are computed or shown, not with the app
+    from analysis.comparisons import Correlation, GroupDifference, Inflation
     from analysis.reliability import AlphaResult
-    from analysis.statistics import BootstrapResult, Correlation, GroupDifference, Inflation
+    from analysis.statistics import BootstrapResult
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +41,9 @@ class CampaignStatistics:
 def compute_statistics(model: IndexReadModel, n_resamples: int = 1000, seed: int = 2024) -> CampaignStatistics:
     """Bootstrap intervals and rank ranges, alpha per area, group differences, correlation, inflation;
     stored with the campaign (replacing the previous ones) and committed."""
+    from analysis.comparisons import component_correlation, group_differences, self_assessment_gaps
     from analysis.reliability import area_alphas
-    from analysis.statistics import (
-        bootstrap_survey_scores,
-        component_correlation,
-        group_differences,
-        self_assessment_gaps,
-    )
+    from analysis.statistics import bootstrap_survey_scores
 
     campaign = model.campaign
     pack = campaign.pack
@@ -127,8 +124,9 @@ def _finite(value):
 
 
 def _from_payload(row: IndexStatistics) -> CampaignStatistics:
+    from analysis.comparisons import Correlation, GroupDifference, Inflation
     from analysis.reliability import AlphaResult
-    from analysis.statistics import AdjacentPair, BootstrapResult, Correlation, GroupDifference, Inflation, UnitInterval
+    from analysis.statistics import AdjacentPair, BootstrapResult, UnitInterval
 
     p = row.payload
     boot = p.get("bootstrap")
