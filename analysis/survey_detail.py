@@ -1,5 +1,5 @@
 """The survey detail table: per unit × respondent group × question, the answers, valid n, mean weight
-and points. Groups under the anonymity threshold k are folded together (see `privacy`)."""
+and points. Groups under the anonymity threshold k are folded together (see `disclosure`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .disclosure import fold_small_groups
 from .index import Table, dec, require_columns
-from .privacy import fold_small_groups
 
 
 @dataclass(frozen=True)

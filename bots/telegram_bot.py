@@ -21,7 +21,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from telegram.request import BaseRequest  # noqa: E402
 
 from survey_app.services.delivery import telegram_links
-from survey_app.services.survey import invitations, refusals, responding  # noqa: E402
+from survey_app.services.survey import invitations, mixing, refusals, responding  # noqa: E402
 
 from . import texts  # noqa: E402
 from .telegram_send import keyboard  # noqa: E402
@@ -110,7 +110,8 @@ def _press(chat_id: int, data: str) -> Reply:
             unit = q.sections[int(section)].unit.code
             responding.save_answers(token, {unit: {question: option}})
         elif data == "submit":
-            responding.submit(token)
+            q = responding.submit(token)
+            mixing.mix(q.campaign)  # its own transaction, after the submission is stored
             return Reply(texts.THANKS)
         return _next_question(token)
     except refusals.AlreadySubmitted:

@@ -14,6 +14,7 @@ from flask import current_app
 
 from survey_app.services.delivery import outbox, telegram_links
 from survey_app.services.delivery.outbox import Claimed, Outcome
+from survey_app.services.survey import mixing
 
 from .base import Channel, ChannelDown
 
@@ -101,6 +102,7 @@ def run(
             on_batch(n)
         if n:
             continue
+        mixing.mix_all()  # between batches: release waiting submissions (the mixer of issue 12)
         if drain and not outbox.has_work(tuple(channels)):
             break
         time.sleep(poll)

@@ -27,11 +27,16 @@ def _configure_sqlite(engine: sa.Engine) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
+        # Deleted rows are overwritten with zeros, and temporary tables stay in memory: a copy of the
+        # file shows no erased draft or sealed submission, and no closing's working copy (issue 12).
+        cur.execute("PRAGMA secure_delete=ON")
+        cur.execute("PRAGMA temp_store=MEMORY")
         cur.close()
 
     @sa.event.listens_for(engine, "begin")
     def on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def insert_for(session) -> callable:

@@ -20,7 +20,7 @@ from survey_app.models import Invitation, Response
 from survey_app.services.survey import responding
 from survey_app.timeutil import VN, now
 
-from .support.campaigns import full_answers
+from .support.campaigns import full_answers, release
 
 ALLOWED_FKS = {"campaign", "respondent_group", "unit", "question", "response"}
 PERSONAL = re.compile(r"invitation|respondent|person|token|nonce|email|phone|zalo|telegram|name|ip_addr|remote|agent")
@@ -54,6 +54,7 @@ def test_response_tables_do_not_point_at_people(app):
 def test_stored_response_is_anonymous(client, sonla):
     assert sonla.campaign.pack.anonymous
     _submit_all(client, sonla)
+    release(sonla.campaign)
     rows = db.session.execute(sa.text("SELECT id, invitation_id, submitted_on FROM response")).all()
     assert len(rows) == len(sonla.tokens) == 7
     assert all(invitation_id is None for _, invitation_id, _ in rows)

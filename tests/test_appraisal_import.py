@@ -19,7 +19,7 @@ from survey_app.services.index.statistics import response_answers
 from survey_app.services.survey import responding
 from survey_app.texts import say_row
 
-from .support.campaigns import full_answers, make_campaign, person, write_csv
+from .support.campaigns import full_answers, make_campaign, person, release, write_csv
 
 UNITS = ["SO-NV", "SO-TC"]
 
@@ -39,6 +39,7 @@ def small(app, tmp_path):
     for i, option in ((1, "A"), (2, "B"), (3, "A")):
         token = setup.token(f"p{i}@thu.example")
         responding.submit(token, full_answers(responding.open_questionnaire(token, mark_opened=False), option))
+    release(setup.campaign)
     return setup
 
 

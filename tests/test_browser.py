@@ -6,14 +6,13 @@ from __future__ import annotations
 import time
 
 import pytest
-import sqlalchemy as sa
 
 from survey_app.extensions import db
-from survey_app.models import Response
 from survey_app.respond.texts import MESSAGES
 from survey_app.services.survey import responding
 
 from .support.browser import ARTIFACTS
+from .support.campaigns import taken_in
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +35,8 @@ def server_answers(token: str) -> dict:
 
 
 def responses() -> int:
-    n = db.session.scalar(sa.select(sa.func.count()).select_from(Response))
+    """Submissions taken in: released responses and those waiting sealed for the mixer."""
+    n = taken_in()
     idle()
     return n
 

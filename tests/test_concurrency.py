@@ -16,7 +16,7 @@ from survey_app.extensions import db
 from survey_app.models import Answer, AnswerTally, Invitation, ProgressCounter, Response, ResponseCount
 from survey_app.services.survey import responding
 
-from .support.campaigns import full_answers
+from .support.campaigns import full_answers, release, taken_in
 
 N = 8
 
@@ -61,6 +61,8 @@ def count(model) -> int:
 
 
 def assert_counted_once(setup, q):
+    assert taken_in() == 1
+    release(setup.campaign)
     assert count(Response) == 1
     assert count(Answer) == q.total
     tallies = db.session.execute(sa.select(AnswerTally.option_code, AnswerTally.count)).all()
@@ -132,6 +134,7 @@ def test_two_respondents_submit_together(app, sonla, path):
         with ThreadPoolExecutor(2) as pool:
             statuses = list(pool.map(go, range(2)))
     assert statuses == ([200, 200] if path == "api" else [303, 303])
+    release(sonla.campaign)
     assert count(Response) == 2
     assert count(Answer) == 2 * prepared[0][0].total
     db.session.expire_all()

@@ -14,14 +14,13 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-import sqlalchemy as sa
 
 from survey_app.extensions import db
-from survey_app.models import Response
 from survey_app.respond.texts import MESSAGES
 from survey_app.services import users
 
 from .support.browser import PHONE
+from .support.campaigns import taken_in
 from .support.https import ReverseProxy, gunicorn, listening_socket, make_certificate
 
 pytestmark = pytest.mark.browser
@@ -109,7 +108,7 @@ def test_phone_without_javascript_submits_over_https(sonla, site, https_phone_wi
         page.get_by_role("button", name="Nộp phiếu").tap()
     assert posted.value.status == 303, posted.value.text()
     expect(page.locator("h1")).to_have_text(MESSAGES["thanks"]["title"])
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 1
+    assert taken_in() == 1
     db.session.rollback()
 
     site.stop()  # every access log line is written once gunicorn has exited

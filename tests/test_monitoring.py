@@ -11,7 +11,7 @@ from survey_app.models import Answer, AuditEntry, ProgressCounter, Response, Res
 from survey_app.services import monitoring, users
 from survey_app.services.survey import responding, review, scores, tallies
 
-from .support.campaigns import full_answers, make_campaign, person
+from .support.campaigns import full_answers, make_campaign, person, release
 
 PASSWORD = "mat-khau-dai-0123"
 
@@ -32,6 +32,7 @@ def _submit_all(setup, option_of=lambda i: "A"):
     for i, (_email, token) in enumerate(sorted(setup.tokens.items())):
         q = responding.open_questionnaire(token)
         responding.submit(token, full_answers(q, option_of(i)))
+    release(setup.campaign)
 
 
 def test_dashboard_json_after_a_burst_equals_the_tallies(app, client, tmp_path):
@@ -61,11 +62,17 @@ def test_dashboard_json_after_a_burst_equals_the_tallies(app, client, tmp_path):
     assert sum(n for _, n in progress["by_day"]) == 15
     live = scores.unit_scores(setup.campaign)
     got = {u["unit_code"]: u for u in client.get(f"/api/v1/campaigns/{code}/scores").get_json()["units"]}
+    # The disclosure rule: Sở Nội vụ (9 responses) and the district (4) are shown; Sở Tài chính has 2,
+    # under k = 3, so its figures never leave the server; units nobody rated show nothing either.
+    shown = {code for code, u in got.items() if u["disclosed"]}
+    assert shown == {"SO-NV", "H-MAI-SON"}
     for unit_code, s in live.items():
-        assert Decimal(str(got[unit_code]["total"])) == s.total
-    # Ranks within the unit type, ties sharing a rank (1, 2, 3, 3, …): the two departments that were
-    # rated come first and the 18 others, all at 0 points, share rank 3.
-    assert sorted(u["rank"] for u in got.values() if u["unit_type"] == "so") == [1, 2] + [3] * 18
+        u = got[unit_code]
+        if unit_code in shown:
+            assert Decimal(str(u["total"])) == s.total and u["rank"] == 1
+        else:
+            assert (u["total"], u["percent"], u["areas"], u["rank"], u["groups"]) == (None, None, None, None, [])
+            assert u["responses"] < 3 and (u["reason"], u["k"]) == ("below_k", 3)
 
 
 def test_small_groups_are_never_shown_alone(app, client, tmp_path):

@@ -7,7 +7,7 @@ import pytest
 from analysis.scoring import QuestionSpec, ScoringRules, TallyRow, score_units
 from survey_app.services.survey import responding, scores
 
-from .support.campaigns import full_answers
+from .support.campaigns import full_answers, release
 
 W = {"A": D("1"), "B": D("0.6"), "C": D("0.2"), "D": D("0"), "X": None}
 
@@ -98,6 +98,7 @@ def test_live_scores_from_real_submissions(sonla):
         token = sonla.token(email)
         q = responding.open_questionnaire(token)
         responding.submit(token, full_answers(q, option))
+    release(sonla.campaign)
     result = scores.unit_scores(sonla.campaign)
     assert (result["SO-NV"].total, result["SO-NV"].percent, result["SO-NV"].unanswered) == (D("12.00"), D("60.00"), 0)
     assert (result["SO-TC"].total, result["SO-TC"].unanswered) == (D("0.00"), 32)

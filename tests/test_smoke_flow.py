@@ -6,7 +6,7 @@ from survey_app.extensions import db
 from survey_app.models import Response
 from survey_app.services.survey import responding
 
-from .support.campaigns import full_answers
+from .support.campaigns import full_answers, release, taken_in
 
 
 def test_flow(client, sonla):
@@ -20,4 +20,6 @@ def test_flow(client, sonla):
     r = client.post(f"/api/v1/r/{token}/submit")
     assert r.status_code == 200, r.get_json()
     assert client.post(f"/api/v1/r/{token}/submit").status_code == 409
+    assert taken_in() == 1
+    release(sonla.campaign)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 1

@@ -11,8 +11,19 @@ import sqlalchemy as sa
 
 from survey_app.errors import ServiceError
 from survey_app.extensions import db
-from survey_app.models import Answer, Invitation, Question, Respondent, RespondentGroup, Response, Unit
-from survey_app.services.survey import invitations, refusals, responding, tallies
+from survey_app.models import Answer, Invitation, Question, Respondent, RespondentGroup, Response, SealedResponse, Unit
+from survey_app.services.survey import invitations, mixing, refusals, responding, tallies
+from survey_app.services.survey.sealing import read_draft
+
+from .support.campaigns import release
+
+
+def taken_in_campaign(cid: int) -> int:
+    return sum(
+        db.session.scalar(sa.select(sa.func.count()).select_from(m).where(m.campaign_id == cid))
+        for m in (Response, SealedResponse)
+    )
+
 
 OPTIONS = ["A", "B", "C", "D", "X"]
 
@@ -41,7 +52,7 @@ class Person:
 
 
 def _step(rng: random.Random, p: Person, stats: Counter) -> None:
-    op = rng.choice(["open", "save", "save", "save", "reissue", "submit", "incomplete", "old"])
+    op = rng.choice(["open", "save", "save", "save", "reissue", "submit", "incomplete", "old", "mix"])
     if op == "submit" and p.email == "p1@thu.example":  # a hold-out in each campaign never submits
         op = "save"
     stats[op] += 1
@@ -52,7 +63,9 @@ def _step(rng: random.Random, p: Person, stats: Counter) -> None:
         with pytest.raises(refusals.AlreadySubmitted):
             responding.save_answers(p.token, {}) if op == "save" else responding.submit(p.token, {})
         return
-    if op == "open":
+    if op == "mix":  # the mixer runs between requests, as after a submit or in the worker
+        mixing.mix(p.setup.campaign)
+    elif op == "open":
         responding.open_questionnaire(p.token)
         p.status = "opened" if p.status == "issued" else p.status
     elif op == "save":
@@ -133,19 +146,21 @@ def test_random_workload_counters_are_consistent(app, sonla, matrix, seed):
         cid = campaign.id
         units, groups, questions = _codes(Unit, cid), _codes(RespondentGroup, cid), _codes(Question, cid)
         mine = [p for p in people if p.setup is setup]
+        waiting = mixing.mix(campaign).waiting  # what the last submits left: cells with fewer than k new ones
+        assert taken_in_campaign(cid) == sum(1 for p in mine if p.final)
+        release(campaign)
+        assert waiting == 0 or taken_in_campaign(cid) == sum(1 for p in mine if p.final)
         before = tallies.snapshot(campaign)
         tallies.rebuild_tallies(campaign)
         assert tallies.snapshot(campaign) == before
 
         live = db.session.execute(
-            sa.select(
-                Respondent.person_key, Respondent.unit_id, Respondent.group_id, Invitation.status, Invitation.draft
-            )
+            sa.select(Respondent.person_key, Respondent.unit_id, Respondent.group_id, Invitation.status, Invitation)
             .join(Invitation, Invitation.respondent_id == Respondent.id)
             .where(Invitation.campaign_id == cid, Invitation.revoked_at.is_(None))
         ).all()
         assert {k: s for k, _, _, s, _ in live} == {p.email: p.status for p in mine}
-        assert {k: d or {} for k, _, _, _, d in live} == {p.email: p.draft for p in mine}
+        assert {k: read_draft(inv) for k, _, _, _, inv in live} == {p.email: p.draft for p in mine}
         funnel = Counter()
         for _, unit, group, status, _ in live:
             ranks = {"issued": 0, "opened": 1, "started": 2, "submitted": 3}[status]

@@ -64,21 +64,28 @@ def scores(code: str):
             }
             for t in pack.unit_types
         ],
-        units=[
-            {
-                "unit_code": r.unit_code,
-                "unit_name": r.unit_name,
-                "unit_type": r.unit_type,
-                "total": float(r.total),
-                "percent": float(r.percent),
-                "rank": r.rank,
-                "areas": {a: float(v) for a, v in r.areas.items()},
-                "unanswered": r.unanswered,
-                "groups": r.groups,
-            }
-            for r in rows
-        ],
+        units=[_score_json(r) for r in rows],
     )
+
+
+def _score_json(r: monitoring.ScoreRow) -> dict:
+    """A unit's live score, or why it is not shown: figures from fewer than k responses never leave."""
+    number = lambda v: None if v is None else float(v)  # noqa: E731
+    return {
+        "unit_code": r.unit_code,
+        "unit_name": r.unit_name,
+        "unit_type": r.unit_type,
+        "responses": r.responses,
+        "disclosed": r.disclosed,
+        "reason": None if r.disclosed else "below_k",
+        "k": r.k,
+        "total": number(r.total),
+        "percent": number(r.percent),
+        "rank": r.rank,
+        "areas": None if r.areas is None else {a: float(v) for a, v in r.areas.items()},
+        "unanswered": r.unanswered,
+        "groups": r.groups,
+    }
 
 
 def _campaign_json(c) -> dict:

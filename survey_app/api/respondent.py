@@ -7,6 +7,7 @@ from dataclasses import asdict
 from flask import current_app, jsonify, request
 
 from ..extensions import limiter
+from ..respond.after import mix_after
 from ..respond.refusals import STATUS
 from ..respond.texts import MESSAGES, PROBLEMS
 from ..services.survey import refusals, responding
@@ -106,4 +107,4 @@ def save_answers(token: str):
 def submit(token: str):
     """Submit once (optionally with the last answers); 409 for every later attempt."""
     q, err = _call(lambda: responding.submit(token, _body_answers()))
-    return err or jsonify(status="submitted")
+    return err or mix_after(jsonify(status="submitted"), q.campaign.code)

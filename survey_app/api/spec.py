@@ -221,11 +221,19 @@ SPEC = {
                     "unit_code": {"type": "string"},
                     "unit_name": {"type": "string"},
                     "unit_type": {"type": "string"},
-                    "total": {"type": "number"},
-                    "percent": {"type": "number"},
-                    "rank": {"type": "integer"},
-                    "areas": {"type": "object", "additionalProperties": {"type": "number"}},
-                    "unanswered": {"type": "integer"},
+                    "responses": {"type": "integer", "description": "Valid responses about the unit."},
+                    "disclosed": {
+                        "type": "boolean",
+                        "description": "False when fewer than k valid responses are about the unit: the "
+                        "figures are then null (the disclosure rule). Figures move only in steps of k.",
+                    },
+                    "reason": {"type": ["string", "null"], "enum": ["below_k", None]},
+                    "k": {"type": "integer"},
+                    "total": {"type": ["number", "null"]},
+                    "percent": {"type": ["number", "null"]},
+                    "rank": {"type": ["integer", "null"]},
+                    "areas": {"type": ["object", "null"], "additionalProperties": {"type": "number"}},
+                    "unanswered": {"type": ["integer", "null"]},
                     "groups": {
                         "type": "array",
                         "items": {

@@ -32,3 +32,4 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(group)
     app.cli.add_command(delivery.worker_command)
     app.cli.add_command(demo.demo)
+    app.cli.add_command(tallies.mixer)

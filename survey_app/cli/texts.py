@@ -48,6 +48,8 @@ OPTION_HELP = {
     "force": "Ghi đè cả ô đã có dữ liệu.",
     "resamples": "Số lần lấy mẫu lại của bootstrap.",
     "seed": "Hạt giống ngẫu nhiên (cùng hạt giống cho cùng kết quả).",
+    "once": "Chạy một lượt rồi thoát (mặc định: chạy mãi, như một dịch vụ).",
+    "flush": "Đưa hết phiếu đang chờ của một đợt vào kết quả, kể cả ô chưa đủ k phiếu (đóng đợt tự làm việc này).",
 }
 COMMAND_HELP = {
     "pack check": "Kiểm tra một thư mục bộ câu hỏi và liệt kê cảnh báo.",
@@ -67,6 +69,10 @@ COMMAND_HELP = {
     "worker": "Gửi các tin đang chờ: nhận, gửi, ghi kết quả; thử lại khi lỗi tạm thời. Trên PostgreSQL chạy được nhiều tiến trình.",
     "bot run": "Chạy bot Telegram (long polling; chỉ kết nối HTTPS ra ngoài; một tiến trình cho mỗi bot).",
     "tallies rebuild": "Tính lại mọi bộ đếm từ các câu trả lời và đường liên kết đã lưu.",
+    "mixer": (
+        "Đưa các phiếu đã nộp đang chờ vào kết quả theo từng đợt, mỗi ô (đơn vị × nhóm) ít nhất k phiếu một lần, "
+        "để không ai gắn được một phiếu với người nộp. `flask worker` cũng làm việc này."
+    ),
     "users create": "Tạo tài khoản: `admin` (mọi việc), `monitor` (chỉ xem), `unit` (chỉ đơn vị mình).",
     "users reset-password": "Đặt mật khẩu ngẫu nhiên mới (in ra một lần) và mở khoá tài khoản.",
     "users token": "Cấp mã API (Authorization: Bearer …) theo vai trò của tài khoản; mã cũ hết hiệu lực.",
@@ -117,6 +123,8 @@ FAILURES = "{count} tin lỗi."
 BOUNCES = "Đã ghi {recorded} thư bị trả lại; bỏ qua {ignored} thư (không phải thư báo lỗi của hệ thống)."
 HANDLED = "Đã xử lý {count} tin."
 TALLIES_REBUILT = "Đã tính lại bộ đếm của đợt {code}."
+MIXED = "Đã đưa {released} phiếu vào kết quả; còn {waiting} phiếu chờ."
+MIXED_ALL = "Đã đưa {released} phiếu vào kết quả."
 USER_CREATED = "Đã tạo tài khoản {email} ({role}{unit})."
 NEW_PASSWORD = "Mật khẩu mới của {email}: {password}"  # noqa: S105 (a message, not a password)
 DEMO_LOADED = "Đã nạp đợt khảo sát mô phỏng 2024 (số liệu mô phỏng)."

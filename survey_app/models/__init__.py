@@ -4,7 +4,7 @@ from .campaign import Campaign, Question, RespondentGroup, Unit
 from .enums import CampaignStatus, Channel, InvitationStatus, MessageStatus, ResponseStatus, Role
 from .index import AppraisalPoint, IndexStatistics, LastYearResult, SatisfactionScore  # noqa: F401  (index)
 from .outbox import OutboxMessage, TelegramChat, ZaloState  # noqa: F401  (delivery)
-from .response import Answer, Response, ResponseFlag, UnitFlag
+from .response import Answer, Response, ResponseFlag, SealedResponse, UnitFlag
 from .roster import Invitation, Respondent
 from .tally import AnswerTally, ProgressCounter, ResponseCount, SubmissionDay
 from .user import AuditEntry, User
@@ -29,6 +29,7 @@ __all__ = [
     "Respondent",
     "RespondentGroup",
     "Response",
+    "SealedResponse",
     "ResponseCount",
     "Unit",
     "User",

@@ -39,6 +39,22 @@ class Response(db.Model):
     answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
 
 
+class SealedResponse(db.Model):
+    """A submitted questionnaire waiting for the mixer, its answers sealed (services/survey/sealing.py).
+
+    Submitting writes it in the transaction that marks the invitation submitted; the mixer later turns
+    sealed submissions into responses and tallies in shuffled batches of at least k per cell, in
+    transactions of their own, and deletes them. So nothing stored ties a response, or a tally change, to
+    the invitation it came from: not an id, a time, a row order or a transaction id.
+    """
+
+    __tablename__ = "sealed_response"
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)  # random
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    sealed: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
 class Answer(db.Model):
     """One chosen option for one question about one target unit."""
 

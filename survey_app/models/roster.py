@@ -66,8 +66,9 @@ class Invitation(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     submitted_on: Mapped[date | None] = mapped_column(sa.Date)
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    # Answers given so far, {unit code: {question code: option code}}; cleared on submit.
-    draft: Mapped[dict | None] = mapped_column(sa.JSON(none_as_null=True))
+    # Answers given so far, {unit code: {question code: option code}}, sealed with a key only this link
+    # opens (services/survey/sealing.py): a copy of the database shows no draft. Erased on submit.
+    draft: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
 
     respondent: Mapped[Respondent] = relationship()
     campaign: Mapped[Campaign] = relationship()

@@ -7,6 +7,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from ..extensions import limiter
 from ..services.survey import refusals, responding
 from . import bp
+from .after import mix_after
 from .refusals import STATUS
 from .texts import MESSAGES
 
@@ -69,7 +70,7 @@ def save(token: str):
             q, refusal = _guarded(lambda: responding.submit(token, answers))
             if refusal:
                 return refusal
-            return redirect(url_for(".questionnaire", token=token), code=303)
+            return mix_after(redirect(url_for(".questionnaire", token=token), code=303), q.campaign.code)
         q, refusal = _guarded(lambda: responding.save_answers(token, answers))
     except refusals.AlreadySubmitted as exc:
         return _message(exc.code)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from analysis.privacy import fold_small_groups
+from analysis.disclosure import disclose, fold_small_groups
 from analysis.ranking import competition_ranks
 from analysis.vntext import sort_key
 
@@ -182,20 +182,32 @@ def submissions_by_day(campaign: Campaign) -> list[tuple[str, int]]:
 
 @dataclass
 class ScoreRow:
+    """A unit's live survey points. `disclosed` is False when fewer than k valid responses are about the
+    unit (the disclosure rule): its figures are then None and never leave the server."""
+
     unit_code: str
     unit_name: str
     unit_type: str
-    total: Decimal
-    percent: Decimal
-    rank: int
-    areas: dict[str, Decimal]
-    unanswered: int
+    responses: int  # valid responses about the unit (a count: always shown)
+    k: int
+    total: Decimal | None
+    percent: Decimal | None
+    rank: int | None
+    areas: dict[str, Decimal] | None
+    unanswered: int | None
     groups: list[dict]  # displayable group cells after folding groups under k
+
+    @property
+    def disclosed(self) -> bool:
+        return self.total is not None
 
 
 def live_scores(campaign: Campaign, unit_code: str | None = None) -> list[ScoreRow]:
-    """Survey points per unit, area and total, ranked within each unit type (1, 2, 2, 4)."""
+    """Survey points per unit, area and total, ranked within each unit type (1, 2, 2, 4), through the
+    disclosure rule: a unit with fewer than k valid responses shows no figure and takes no rank.
+    (Figures move only in steps of k: the mixer adds responses to the tallies in such batches.)"""
     scores = unit_scores(campaign)
+    k = campaign.pack.anonymity_k
     units = {u.code: u for u in db.session.scalars(sa.select(Unit).where(Unit.campaign_id == campaign.id))}
     per_group: dict[str, dict[str, int]] = {}
     for c in cells(campaign):
@@ -203,27 +215,22 @@ def live_scores(campaign: Campaign, unit_code: str | None = None) -> list[ScoreR
             per_group.setdefault(c.unit_code, {})[c.group_code] = c.valid
     rows = []
     for code, s in scores.items():
-        unit = units[code]
-        folded = fold_small_groups(per_group.get(code, {}), campaign.pack.anonymity_k)
-        groups = [{"groups": list(cell.groups), "responses": cell.responses} for cell in folded]
-        rows.append(
-            ScoreRow(
-                code,
-                unit.name,
-                unit.unit_type,
-                s.total,
-                s.percent,
-                0,
-                {a: v.points for a, v in s.areas.items()},
-                s.unanswered,
-                groups,
+        unit, counts = units[code], per_group.get(code, {})
+        groups = [{"groups": list(cell.groups), "responses": cell.responses} for cell in fold_small_groups(counts, k)]
+        responses = sum(counts.values())
+        if disclose(responses, k).shown:
+            areas = {a: v.points for a, v in s.areas.items()}
+            row = ScoreRow(
+                code, unit.name, unit.unit_type, responses, k, s.total, s.percent, 0, areas, s.unanswered, groups
             )
-        )
+        else:
+            row = ScoreRow(code, unit.name, unit.unit_type, responses, k, None, None, None, None, None, [])
+        rows.append(row)
     for utype in {r.unit_type for r in rows}:
-        same = [r for r in rows if r.unit_type == utype]
+        same = [r for r in rows if r.unit_type == utype and r.disclosed]
         for r, rank in zip(same, competition_ranks([r.total for r in same]), strict=True):
             r.rank = rank
-    rows.sort(key=lambda r: (r.unit_type, r.rank, sort_key(r.unit_name)))
+    rows.sort(key=lambda r: (r.unit_type, r.rank is None, r.rank or 0, sort_key(r.unit_name)))
     return [r for r in rows if unit_code is None or r.unit_code == unit_code]
 
 

@@ -122,6 +122,11 @@
         .forEach(function (h, i) { var th = el("th", h); if (i > 1 && i < t.areas.length + 5) th.setAttribute("data-t", "n"); hr.appendChild(th); });
       head.appendChild(hr); table.appendChild(head); table.appendChild(el("tbody"));
       var rows = s.units.filter(function (u) { return u.unit_type === t.code; }).map(function (u) {
+        if (!u.disclosed) {  // fewer than k valid responses: no figure leaves the server
+          var hidden = "chưa đủ " + u.k + " phiếu để hiển thị (" + num.format(u.responses) + " phiếu)";
+          return row([["–", "n", 1e9], unitLink(u.unit_code, u.unit_name)].concat(t.areas.map(function () { return ["–", "n", -1]; }))
+            .concat([["–", "n", -1], ["–", "n", -1], ["–", "n", -1], [hidden]]));
+        }
         var groups = u.groups.length ? u.groups.map(function (g) { return g.groups.join(" + ") + ": " + g.responses; }).join("; ") : "chưa đủ " + s.anonymity_k + " phiếu";
         return row([[String(u.rank), "n", u.rank], unitLink(u.unit_code, u.unit_name)]
           .concat(t.areas.map(function (a) { var v = u.areas[a.code] || 0; return [pts.format(v), "n", v]; }))
@@ -133,7 +138,7 @@
     });
     box.replaceChildren.apply(box, parts);
     chart("ch-scores", s.unit_types.map(function (t) {
-      var us = s.units.filter(function (u) { return u.unit_type === t.code; });
+      var us = s.units.filter(function (u) { return u.unit_type === t.code && u.disclosed; });
       return { type: "bar", name: t.name, x: us.map(function (u) { return u.unit_name; }), y: us.map(function (u) { return u.total; }) };
     }), { title: { text: "Điểm khảo sát trực tiếp theo đơn vị" } });
   }

@@ -26,6 +26,7 @@ from ...models import (
 from ...packs import Pack
 from ...timeutil import VN, aware, now
 from .. import audit
+from . import mixing, tallies
 from .campaigns import get_campaign
 from .review import set_status
 
@@ -78,9 +79,13 @@ class _Rules:
 
 
 def close_and_validate(code: str | None = None) -> CloseReport:
-    """Freeze answers (the campaign closes), apply the validity rules and raise warnings; one transaction."""
+    """Freeze answers (the campaign closes), release every waiting submission, re-stamp the responses
+    (no batch of the mixer survives), apply the validity rules and raise warnings; one transaction."""
     campaign = get_campaign(code)
     campaign.close(now())
+    mixing.mix(campaign, flush=True, commit=False)
+    mixing.restamp(campaign)
+    tallies.rebuild_counts(campaign)
     rules = _rules(campaign)
     responses = {r.id: r for r in db.session.scalars(sa.select(Response).where(Response.campaign_id == campaign.id))}
     of_campaign = sa.select(Response.id).where(Response.campaign_id == campaign.id)
@@ -107,6 +112,7 @@ def close_and_validate(code: str | None = None) -> CloseReport:
     db.session.add_all(unit_flags)
     audit.record("campaign.close", campaign.code, invalid=report.invalid, flagged=report.flagged)
     db.session.commit()
+    mixing.compact(mixing.RESTAMPED, full=True)
     log.info("campaign %s closed and validated: %s", campaign.code, report)
     return report
 

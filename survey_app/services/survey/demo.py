@@ -21,7 +21,7 @@ from ...models import Campaign, Invitation, InvitationStatus, User
 from ...models.campaign import SIMULATED_MARK
 from ...timeutil import now
 from ..users import create_user
-from . import campaigns, invitations, responding, roster
+from . import campaigns, invitations, mixing, responding, roster
 
 PACK = ROOT / "questionnaires" / "son-la-2024"
 TITLE = f"{SIMULATED_MARK} Điều tra xã hội học xác định Chỉ số CCHC năm 2024 – tỉnh Sơn La"  # data, shown as is
@@ -121,6 +121,7 @@ def _create(n: int, answered: float, rng: random.Random) -> Campaign:
         else:  # started, half done
             half = {u: dict(list(a.items())[: len(a) // 2]) for u, a in answers.items()}
             responding.save_answers(token, half)
+    mixing.mix(campaign)  # as the worker would: every cell with k new responses is released
     return campaign
 
 

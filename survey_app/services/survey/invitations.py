@@ -28,6 +28,7 @@ from ...extensions import db
 from ...models import Campaign, Invitation, InvitationStatus, Respondent, RespondentGroup, Unit
 from ...timeutil import now
 from .. import audit
+from .sealing import read_draft, sealed_draft
 from .tallies import bump_progress
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,8 @@ def reissue_invitation(campaign: Campaign, person_key: str) -> Invitation:
     if old.status == InvitationStatus.SUBMITTED:
         raise ServiceError("reissue_after_submit", person=person_key)
     new = _new_invitation(campaign.id, old.respondent_id)
-    new.status, new.opened_at, new.started_at, new.draft = old.status, old.opened_at, old.started_at, old.draft
+    new.status, new.opened_at, new.started_at = old.status, old.opened_at, old.started_at
+    new.draft = sealed_draft(new, read_draft(old))  # sealed again: a draft's key is its link's
     old.revoked_at, old.draft = now(), None
     db.session.flush()  # the old row leaves the live-link unique index before the new one enters
     db.session.add(new)

@@ -12,7 +12,7 @@ from analysis.vntext import sort_key
 
 from ...errors import NotFound
 from ...extensions import db
-from ...models import Answer, Campaign, Invitation, Question, Response, ResponseStatus, Unit
+from ...models import Campaign, Invitation, Question, SealedResponse, Unit
 from ...models import InvitationStatus as Status
 from ...packs import Area, Group, Pack
 from ...packs import Question as PackQuestion
@@ -20,6 +20,7 @@ from ...timeutil import aware, now, today_vn
 from . import invitations, tallies
 from .campaigns import accepting_answers
 from .refusals import AlreadySubmitted, Gone, Incomplete, InvalidAnswers, NotOpen, Problem, UnknownLink
+from .sealing import read_draft, seal, sealed_draft, submission_purpose
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,9 @@ def save_answers(token: str, answers: dict) -> Questionnaire:
 
 
 def submit(token: str, answers: dict | None = None) -> Questionnaire:
-    """Store the response and count it, once. Exactly one of several concurrent submits wins."""
+    """Take the questionnaire in, once: the invitation is marked submitted and the answers wait sealed
+    for the mixer (`mixing.mix`), which counts them in a batch of at least k. Exactly one of several
+    concurrent submits wins; the respondent sees "submitted" at once."""
     invitation = _locked(token)
     q = _build(invitation)
     if q.submitted:
@@ -118,13 +121,7 @@ def submit(token: str, answers: dict | None = None) -> Questionnaire:
     if won != 1:
         db.session.rollback()
         raise AlreadySubmitted()
-    response, rows = _response_rows(q)
-    if invitation.started_at is not None:
-        seconds = (now() - aware(invitation.started_at)).total_seconds()
-        response.duration_seconds = int(round(seconds / 30) * 30)
-    db.session.add(response)
-    db.session.add_all(rows)
-    tallies.add_response(response, rows)
+    db.session.add(_sealed_submission(q))
     group_id = invitation.respondent.group_id
     # Each funnel step the invitation skips (a script may submit without opening) still counts once.
     steps = {Status.ISSUED: (Status.OPENED, Status.STARTED), Status.OPENED: (Status.STARTED,)}.get(prior, ())
@@ -175,7 +172,7 @@ def _build(invitation: Invitation) -> Questionnaire:
         ut = pack.unit_type_by_code[unit.unit_type]
         areas = [(a, [q for q in questions if q.unit_type == unit.unit_type and q.area == a.code]) for a in ut.areas]
         sections.append(Section(unit, [(a, qs) for a, qs in areas if qs]))
-    return Questionnaire(campaign, invitation, pack, group, own, sections, dict(invitation.draft or {}))
+    return Questionnaire(campaign, invitation, pack, group, own, sections, read_draft(invitation))
 
 
 def _merge(q: Questionnaire, answers: dict) -> None:
@@ -204,7 +201,7 @@ def _merge(q: Questionnaire, answers: dict) -> None:
         raise InvalidAnswers(problems)
     q.answers = draft
     inv = q.invitation
-    inv.draft = draft
+    inv.draft = sealed_draft(inv, draft)
     if inv.status in (Status.ISSUED, Status.OPENED) and any(draft.values()):
         was_issued = inv.status == Status.ISSUED
         if _advance(inv, inv.status, Status.STARTED, started_at=now(), opened_at=inv.opened_at or now()):
@@ -229,28 +226,22 @@ def _advance(inv: Invitation, old: str, new: str, **values) -> bool:
     return bool(done)
 
 
-def _response_rows(q: Questionnaire) -> tuple[Response, list[Answer]]:
+def _sealed_submission(q: Questionnaire) -> SealedResponse:
+    """The response as the mixer will write it, sealed: group, duration (to 30 s), answers by ids."""
     question_ids = dict(
         db.session.execute(sa.select(Question.code, Question.id).where(Question.campaign_id == q.campaign.id)).all()
     )
-    group_id = q.invitation.respondent.group_id
-    response = Response(
-        id=uuid.uuid4().hex,
-        campaign_id=q.campaign.id,
-        group_id=group_id,
-        pack_sha256=q.campaign.pack_sha256,
-        submitted_on=today_vn(),
-        status=ResponseStatus.VALID,
-        invitation_id=None if q.pack.anonymous else q.invitation.id,
+    started = q.invitation.started_at
+    seconds = None if started is None else int(round((now() - aware(started)).total_seconds() / 30) * 30)
+    payload = {
+        "group": q.invitation.respondent.group_id,
+        "seconds": seconds,
+        "invitation": None if q.pack.anonymous else q.invitation.id,
+        "answers": [
+            [s.unit.id, question_ids[qq.code], q.answer(s.unit.code, qq.code)] for s in q.sections for qq in s.questions
+        ],
+    }
+    campaign_id = q.campaign.id
+    return SealedResponse(
+        id=uuid.uuid4().hex, campaign_id=campaign_id, sealed=seal(payload, submission_purpose(campaign_id))
     )
-    rows = [
-        Answer(
-            response_id=response.id,
-            unit_id=s.unit.id,
-            question_id=question_ids[qq.code],
-            option_code=q.answer(s.unit.code, qq.code),
-        )
-        for s in q.sections
-        for qq in s.questions
-    ]
-    return response, rows

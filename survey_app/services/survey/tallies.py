@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -46,30 +48,43 @@ def _upsert(table: sa.Table, keys: list[str], column: str, rows: list[dict]) -> 
     db.session.execute(stmt, rows)
 
 
-def add_response(response: Response, answers: list[Answer], sign: int = 1) -> None:
-    """Count a response into the tallies (sign=1), or take it out again (sign=-1), SQL-side."""
-    base = {"campaign_id": response.campaign_id, "group_id": response.group_id}
-    option_counts = Counter((a.unit_id, a.question_id, a.option_code) for a in answers)
+@dataclass(frozen=True)
+class Counted:
+    """One response as the tallies see it: its group and its answers (unit id, question id, option)."""
+
+    group_id: int
+    answers: list[tuple[int, int, str]]
+
+
+def add_responses(campaign_id: int, day: date, responses: list[Counted], sign: int = 1) -> None:
+    """Count responses into the tallies (sign=1), or take them out again (sign=-1), SQL-side: one multi-row
+    upsert per counter table, whatever the number of responses and answers."""
+    options: Counter = Counter()
+    per_target: Counter = Counter()
+    for r in responses:
+        options.update((u, r.group_id, q, o) for u, q, o in r.answers)
+        per_target.update((u, r.group_id) for u in {u for u, _, _ in r.answers})
+    base = {"campaign_id": campaign_id}
     _upsert(
         AnswerTally.__table__,
         ["campaign_id", "unit_id", "group_id", "question_id", "option_code"],
         "count",
         [
-            base | {"unit_id": u, "question_id": q, "option_code": o, "count": sign * n}
-            for (u, q, o), n in option_counts.items()
+            base | {"unit_id": u, "group_id": g, "question_id": q, "option_code": o, "count": sign * n}
+            for (u, g, q, o), n in sorted(options.items())
         ],
     )
     _upsert(
         ResponseCount.__table__,
         ["campaign_id", "unit_id", "group_id"],
         "responses",
-        [base | {"unit_id": u, "responses": sign} for u in sorted({a.unit_id for a in answers})],
+        [base | {"unit_id": u, "group_id": g, "responses": sign * n} for (u, g), n in sorted(per_target.items())],
     )
     _upsert(
         SubmissionDay.__table__,
         ["campaign_id", "day"],
         "submitted",
-        [{"campaign_id": response.campaign_id, "day": response.submitted_on, "submitted": sign}],
+        [{"campaign_id": campaign_id, "day": day, "submitted": sign * len(responses)}],
     )
     if sign < 0:  # a counter at zero is no counter: the cache stays equal to a rebuild
         for model, column in (
@@ -77,7 +92,13 @@ def add_response(response: Response, answers: list[Answer], sign: int = 1) -> No
             (ResponseCount, ResponseCount.responses),
             (SubmissionDay, SubmissionDay.submitted),
         ):
-            db.session.execute(sa.delete(model).where(model.campaign_id == response.campaign_id, column == 0))
+            db.session.execute(sa.delete(model).where(model.campaign_id == campaign_id, column == 0))
+
+
+def add_response(response: Response, answers: list[Answer], sign: int = 1) -> None:
+    """Count one stored response in (sign=1) or out (sign=-1): an exclusion or its undoing."""
+    counted = Counted(response.group_id, [(a.unit_id, a.question_id, a.option_code) for a in answers])
+    add_responses(response.campaign_id, response.submitted_on, [counted], sign)
 
 
 def rebuild_progress(campaign: Campaign) -> None:
@@ -104,6 +125,13 @@ def rebuild_progress(campaign: Campaign) -> None:
 
 def rebuild_tallies(campaign: Campaign) -> None:
     """Recompute every counter of the campaign from invitations and valid responses, then commit."""
+    rebuild_counts(campaign)
+    db.session.commit()
+    log.info("tallies of campaign %s rebuilt", campaign.code)
+
+
+def rebuild_counts(campaign: Campaign) -> None:
+    """Every counter of the campaign, written again from the stored rows (no commit: callers decide)."""
     rebuild_progress(campaign)
     for model in (AnswerTally, ResponseCount, SubmissionDay):
         db.session.execute(sa.delete(model).where(model.campaign_id == campaign.id))
@@ -147,8 +175,6 @@ def rebuild_tallies(campaign: Campaign) -> None:
             ),
         )
     )
-    db.session.commit()
-    log.info("tallies of campaign %s rebuilt", campaign.code)
 
 
 def snapshot(campaign: Campaign) -> dict[str, dict]:

@@ -1,0 +1,174 @@
+"""The mixer: sealed submissions become responses and tallies in shuffled batches.
+
+Submitting marks the invitation submitted and stores the answers sealed (`responding.submit`). The
+mixer, in transactions of its own, takes the largest set of waiting submissions in which every cell it
+touches (target unit × respondent group) receives at least k of them, writes them as responses in random
+order with random ids and one release day, counts them into the tallies, and deletes the sealed rows.
+So a response, or a tally row, shares its transaction (PostgreSQL's `xmin`), its neighbours in the table
+and its day with at least k-1 others of its cell: nothing stored ties it to one invitation. The same
+batches are the step release of the live figures: a figure of a cell moves only when k new responses
+entered it.
+
+Closing flushes what still waits, then re-stamps every response, answer and tally row of the campaign
+in one transaction and in random order, so not even the batches survive; `compact` then removes the old
+row versions from the database files.
+
+Exactly once: a sealed row is deleted in the transaction that writes its response, so a crash of the web
+process or of the mixer loses nothing and counts nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ...extensions import db
+from ...models import Answer, Campaign, Response, ResponseStatus, SealedResponse
+from ...timeutil import today_vn
+from .sealing import submission_purpose, unseal
+from .tallies import Counted, add_responses
+
+log = logging.getLogger(__name__)
+_shuffle = secrets.SystemRandom().shuffle
+
+
+@dataclass(frozen=True)
+class MixReport:
+    released: int  # responses written by this run
+    waiting: int  # sealed submissions still waiting: their cells have fewer than k new ones
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    id: str
+    group: int
+    seconds: int | None
+    invitation: int | None
+    answers: list[tuple[int, int, str]]
+
+    @property
+    def cells(self) -> set[tuple[int, int]]:
+        return {(unit, self.group) for unit, _, _ in self.answers}
+
+
+def mix(campaign: Campaign, flush: bool = False, commit: bool = True) -> MixReport:
+    """Release what can be released now (everything with `flush`, when the campaign closes)."""
+    waiting = _waiting(campaign, lock=False)
+    if not flush and not releasable(waiting, campaign.pack.anonymity_k):
+        db.session.rollback()  # nothing to write: no write lock taken, nothing waited for
+        return MixReport(0, len(waiting))
+    waiting = _waiting(campaign, lock=True)  # again, now locked: another mixer may have taken some
+    chosen = list(waiting) if flush else releasable(waiting, campaign.pack.anonymity_k)
+    if chosen:
+        _write(campaign, chosen)
+    report = MixReport(len(chosen), len(waiting) - len(chosen))
+    if commit:
+        db.session.commit()
+        if chosen:
+            compact(["sealed_response"])
+    if chosen:
+        log.info("campaign %s: %d response(s) released, %d waiting", campaign.code, report.released, report.waiting)
+    return report
+
+
+def mix_all() -> int:
+    """One mixer run over every campaign with waiting submissions (the worker's loop calls it)."""
+    ids = list(db.session.scalars(sa.select(SealedResponse.campaign_id).distinct()))
+    db.session.rollback()
+    released = 0
+    for campaign in db.session.scalars(sa.select(Campaign).where(Campaign.id.in_(ids))).all():
+        released += mix(campaign).released
+    return released
+
+
+def releasable(waiting: list[_Waiting], k: int) -> list[_Waiting]:
+    """The largest subset in which every touched cell gets at least k: peel off the submissions that touch
+    a cell with fewer than k, until none does (any valid subset lies inside what is left, so it is the
+    largest)."""
+    chosen = list(waiting)
+    while chosen:
+        counts = Counter(cell for w in chosen for cell in w.cells)
+        short = {cell for cell, n in counts.items() if n < k}
+        if not short:
+            break
+        chosen = [w for w in chosen if not (w.cells & short)]
+    return chosen
+
+
+def _waiting(campaign: Campaign, lock: bool) -> list[_Waiting]:
+    query = sa.select(SealedResponse.id, SealedResponse.sealed).where(SealedResponse.campaign_id == campaign.id)
+    if lock and db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)  # SQLite: the write lock is taken at BEGIN
+    purpose = submission_purpose(campaign.id)
+    out = []
+    for row_id, sealed in db.session.execute(query):
+        p = unseal(sealed, purpose)
+        out.append(_Waiting(row_id, p["group"], p["seconds"], p["invitation"], [tuple(a) for a in p["answers"]]))
+    return out
+
+
+def _write(campaign: Campaign, chosen: list[_Waiting]) -> None:
+    """Responses in random order, with random ids and the release day; tallies; the sealed rows gone."""
+    _shuffle(chosen)
+    day = today_vn()
+    responses, answers = [], []
+    for w in chosen:
+        rid = uuid.uuid4().hex
+        responses.append(
+            dict(
+                id=rid,
+                campaign_id=campaign.id,
+                group_id=w.group,
+                pack_sha256=campaign.pack_sha256,
+                submitted_on=day,
+                status=ResponseStatus.VALID,
+                duration_seconds=w.seconds,
+                invitation_id=w.invitation,
+            )
+        )
+        answers += [dict(response_id=rid, unit_id=u, question_id=q, option_code=o) for u, q, o in w.answers]
+    db.session.execute(sa.insert(Response), responses)
+    _shuffle(answers)
+    db.session.execute(sa.insert(Answer), answers)
+    add_responses(campaign.id, day, [Counted(w.group, w.answers) for w in chosen])
+    db.session.execute(sa.delete(SealedResponse).where(SealedResponse.id.in_([w.id for w in chosen])))
+
+
+def restamp(campaign: Campaign) -> None:
+    """Write every response and answer of the campaign again, in random order, in the caller's transaction
+    (closing): afterwards they all share one transaction and no row order follows the batches. Done in SQL
+    through temporary tables, so memory does not grow with the number of answers."""
+    run = lambda sql: db.session.execute(sa.text(sql), {"c": campaign.id})  # noqa: E731
+    run("CREATE TEMPORARY TABLE restamp_response AS SELECT * FROM response WHERE campaign_id = :c")
+    run(
+        "CREATE TEMPORARY TABLE restamp_answer AS SELECT answer.* FROM answer "
+        "JOIN response ON response.id = answer.response_id WHERE response.campaign_id = :c"
+    )
+    run("DELETE FROM answer WHERE response_id IN (SELECT id FROM restamp_response)")
+    run("DELETE FROM response WHERE campaign_id = :c")  # their warnings go too: closing raises them again
+    run("INSERT INTO response SELECT * FROM restamp_response ORDER BY random()")
+    run("INSERT INTO answer SELECT * FROM restamp_answer ORDER BY random()")
+    run("DROP TABLE restamp_response")
+    run("DROP TABLE restamp_answer")
+
+
+RESTAMPED = ["response", "answer", "answer_tally", "response_count", "submission_day", "sealed_response"]
+
+
+def compact(tables: list[str], full: bool = False) -> None:
+    """Take old versions of rows out of the database files, outside any transaction. PostgreSQL: VACUUM
+    (FULL rewrites the tables, so no old bytes stay in a page). SQLite: secure_delete already zeroes
+    deleted rows; a checkpoint moves the WAL's pages into the file and empties it."""
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in tables:
+                conn.exec_driver_sql(f'VACUUM {"FULL " if full else ""}"{table}"')
+    else:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
