@@ -39,13 +39,15 @@ def survey_detail(tallies: Table, questions: Table, responses: Table, k: int) ->
     for r in responses:
         per_unit[r["unit"]][r["group"]] = int(r["responses"])
     cells: dict[tuple[str, str, str], list] = defaultdict(list)
+    asked_of: dict[str, set[str]] = defaultdict(set)
     for t in tallies:
         cells[(t["unit"], t["group"], t["question"])].append(t)
+        asked_of[t["unit"]].add(t["question"])
     order = {q["question"]: i for i, q in enumerate(questions)}
     info = {q["question"]: q for q in questions}
     out: list[DetailRow] = []
     for unit in sorted(per_unit):
-        asked = sorted({q for (u, _, q) in cells if u == unit}, key=lambda q: order.get(q, len(order)))
+        asked = sorted(asked_of[unit], key=lambda q: order.get(q, len(order)))
         for cell in fold_small_groups(per_unit[unit], k):
             for q in asked:
                 counts: dict[str, int] = defaultdict(int)
