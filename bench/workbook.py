@@ -1,0 +1,123 @@
+"""Workbook benchmark: the index workbook of 1,000 units and 10 million answers, from tallies made directly
+(no answer rows in memory, unlike bench/index.py, whose 10 million answer dicts fill ~4 GB), so the
+memory figure is the workbook's own.
+
+    python bench/workbook.py [--units 1000] [--questions 100] [--responses 100000]
+
+Times, in one run: the workbook (survey detail from the tallies, Biểu sheets, detail sheet with the
+scale's labels, information sheet, write) and, as the baseline, openpyxl writing the same cells (same
+values, write-only mode, no formats, no layout). Memory: the process's resident set before the
+workbook and its peak while the workbook is made (Linux /proc, the peak reset just before).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+from openpyxl import Workbook
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from index import AREAS, OPTIONS, TYPES, compute  # noqa: E402  (bench/index.py)
+
+from analysis.survey_detail import survey_detail  # noqa: E402
+from analysis.workbook import describe_rounding, detail_sheet, index_sheets, info_sheet, write_workbook  # noqa: E402
+
+LABELS = {"A": "Tốt", "B": "Khá", "C": "Trung bình", "D": "Kém", "X": "Không đánh giá"}
+
+
+def tallies(n_units: int, n_questions: int, n_responses: int, seed: int = 1) -> tuple[dict, list, list]:
+    """Units, questions, tally rows and response counts: per unit × group × question, counts per option."""
+    rng = np.random.default_rng(seed)
+    units = [dict(unit=f"U{i:04d}", name=f"Đơn vị số {i}", unit_type=TYPES[i % 2]) for i in range(n_units)]
+    points = Decimal(20) / n_questions
+    questions = [
+        dict(question=f"{t}-Q{j:03d}", unit_type=t, area=AREAS[j * 7 // n_questions], points=points)
+        for t in TYPES
+        for j in range(n_questions)
+    ]
+    weight = {o: None if w is None else Decimal(str(w)) for o, w in OPTIONS}
+    per_unit = np.bincount(rng.integers(0, n_units, n_responses), minlength=n_units)
+    rows, counts = [], []
+    for u, n in zip(units, per_unit, strict=True):
+        p = rng.uniform(0.6, 0.95)
+        probs = np.array([p * 0.7, p * 0.3 + (1 - p) * 0.3, (1 - p) * 0.5, (1 - p) * 0.17, 0.03 * (1 - p)])
+        for g, share in enumerate(np.diff(np.linspace(0, n, 4).astype(int))):
+            group = f"{u['unit_type']}-G{g}"
+            counts.append(dict(unit=u["unit"], group=group, responses=int(share)))
+            picks = rng.multinomial(share, probs / probs.sum(), size=n_questions)
+            for q, row in zip((q for q in questions if q["unit_type"] == u["unit_type"]), picks, strict=True):
+                rows += [
+                    dict(unit=u["unit"], group=group, question=q["question"], option=o, weight=weight[o], count=int(c))
+                    for (o, _), c in zip(OPTIONS, row, strict=True)
+                    if c
+                ]
+    return dict(units=units, questions=questions), rows, counts
+
+
+def _peak_reset() -> None:
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def _status(key: str) -> int:
+    """VmRSS or VmHWM of this process, in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) // 1024
+    raise KeyError(key)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--units", type=int, default=1000)
+    ap.add_argument("--questions", type=int, default=100)
+    ap.add_argument("--responses", type=int, default=100_000)
+    args = ap.parse_args()
+    t = time.perf_counter()
+    data, tally_rows, counts = tallies(args.units, args.questions, args.responses)
+    result = compute(data, tally_rows)
+    answers = sum(row["count"] for row in tally_rows)
+    made = time.perf_counter() - t
+    print(f"data: {args.units} units, {answers} answers, {len(tally_rows)} tally rows ({made:.1f} s to generate)")
+    labels = {q["question"]: LABELS for q in data["questions"]}
+    before = _status("VmRSS")
+    _peak_reset()
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        sheets = index_sheets(result, 2025)
+        detail = survey_detail(tally_rows, data["questions"], counts, k=3)
+        sheets.append(detail_sheet(detail, {}, {}, {}, labels))
+        sheets.append(info_sheet([("Đợt khảo sát", "bench"), ("Làm tròn", describe_rounding(result.rules))]))
+        write_workbook(sheets, Path(tmp) / "index.xlsx")
+        ours = time.perf_counter() - t
+        peak = _status("VmHWM")
+        cells = sum(len(s.rows) * len(s.headers) for s in sheets)
+        t = time.perf_counter()
+        wb = Workbook(write_only=True)
+        for s in sheets:
+            ws = wb.create_sheet(s.name)
+            ws.append([s.title])
+            ws.append(list(s.headers))
+            for row in s.rows:
+                ws.append(row)
+        wb.save(Path(tmp) / "baseline.xlsx")
+        baseline = time.perf_counter() - t
+    print(f"{'workbook (detail + shape + write)':45s} {ours:8.2f} s")
+    print(f"{'baseline: openpyxl, same cells, no logic':45s} {baseline:8.2f} s")
+    print(f"workbook: {len(sheets)} sheets, {cells} data cells; workbook / baseline = {ours / baseline:.2f}")
+    print(
+        f"memory: {before} MB before the workbook, peak {peak} MB while making it (+{peak - before} MB); "
+        f"process peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()
