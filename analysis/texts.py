@@ -25,12 +25,17 @@ BLANK = "……"
 REPORT = "BÁO CÁO"
 RECIPIENTS = "Nơi nhận:"
 SIMULATED = "[MÔ PHỎNG] Số liệu trong báo cáo này là số liệu mô phỏng, không phải kết quả thật."
+SUBJECT = "Kết quả xác định Chỉ số cải cách hành chính năm {year} của {types}"
+DEFAULT_RECIPIENTS = ("UBND tỉnh (báo cáo);", "Các sở, ban, ngành, UBND các huyện, thành phố;", "Lưu: VT, CCHC.")
+ANNEX = "PHỤ LỤC"
+ANNEX_TABLE = "Bảng {n}. Kết quả Chỉ số CCHC năm {year} của {type}"
+CHART_CAPTION = "Biểu đồ {n}. {title}"
 
 # Charts.
 CHART_RANKING = "Chỉ số CCHC năm {year} của {type}"
 CHART_CHANGE = "Tăng (+)/giảm (-) tổng điểm so với năm {last} của {type}"
 CHART_AREAS = "Điểm trung bình theo lĩnh vực của {type} (tỷ lệ so với điểm tối đa)"
-CHART_BANDS = "Số đơn vị theo nhóm của {type}"
+CHART_BANDS = "Số đơn vị theo nhóm xếp loại của {type}"
 AXIS_POINTS = "Tổng điểm"
 AXIS_CHANGE = "Điểm tăng (+)/giảm (-)"
 AXIS_PERCENT = "Tỷ lệ so với điểm tối đa (%)"

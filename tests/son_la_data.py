@@ -75,7 +75,8 @@ def son_la_campaign(seed: int = 2024) -> Campaign:
             )
         for area, s in survey.items():
             points.append(dict(unit=unit.code, area=area, source="survey", points=s.points))
-        last_year.append(dict(unit=unit.code, total=D(str(round(rng.uniform(76, 94), 2))), rank=i % 20 + 1))
+        total = D(str(round(rng.uniform(76, 94), 2)))
+        last_year.append(dict(unit=unit.code, total=total, rank=i % 20 + 1, band="A" if total >= 90 else "B"))
     rules = IndexRules(
         pack.rounding_digits,
         pack.rounding_mode,
