@@ -1,5 +1,5 @@
 """The report's charts as images (matplotlib's Agg canvas: no browser, no pyplot state, safe in a web
-worker). Each builder takes data and returns a `Figure`; `png` renders one to bytes. Axes use the
+worker). Each builder takes data and returns a `Figure`; `chart_png` renders one to bytes. Axes use the
 Vietnamese decimal comma (12,5), and axes that count units tick whole numbers only."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ UP, DOWN, NEUTRAL = "#1f5fa8", "#b3261e", "#8c8c8c"
 _LEGEND = {"family": FONT, "size": 8}
 
 
-def png(figure: Figure, dpi: int = 200) -> bytes:
+def chart_png(figure: Figure, dpi: int = 200) -> bytes:
     """The figure as PNG bytes."""
     buffer = io.BytesIO()
     FigureCanvasAgg(figure)
@@ -62,7 +62,7 @@ def _style(ax) -> None:
         text.set_fontfamily(FONT)
 
 
-def ranking_figure(result: IndexResult, unit_type: str) -> Figure:
+def ranking_chart(result: IndexResult, unit_type: str) -> Figure:
     """Totals as horizontal bars, highest at the top, every unit by its full name, coloured by band."""
     units = sorted(result.of_type(unit_type), key=lambda u: (u.total, u.name))
     info = result.type_info(unit_type)
@@ -82,7 +82,7 @@ def ranking_figure(result: IndexResult, unit_type: str) -> Figure:
     return fig
 
 
-def change_figure(result: IndexResult, unit_type: str) -> Figure | None:
+def change_chart(result: IndexResult, unit_type: str) -> Figure | None:
     """Points gained or lost against last year, per unit, sorted; None when no unit can be compared."""
     units = [u for u in result.of_type(unit_type) if u.last and u.last.points_change is not None]
     if not units:
@@ -105,7 +105,7 @@ def change_figure(result: IndexResult, unit_type: str) -> Figure | None:
     return fig
 
 
-def area_figure(stats: Sequence[AreaStat]) -> Figure:
+def area_chart(stats: Sequence[AreaStat]) -> Figure:
     """Each area's average as a share of its maximum (areas differ in maximum), labelled 'average/maximum'."""
     rows = list(reversed(stats))  # the first area at the top
     shares = [float(a.average * 100 / a.max_points) for a in rows]
@@ -124,7 +124,7 @@ def area_figure(stats: Sequence[AreaStat]) -> Figure:
     return fig
 
 
-def band_figure(summary: TypeSummary, year: int) -> Figure:
+def band_chart(summary: TypeSummary, year: int, last_year: int | None = None) -> Figure:
     """Units per band this year and, when known, last year: counts, so whole-number ticks."""
     bands = list(summary.bands)
     fig = Figure(figsize=(WIDTH_IN, 2.6), layout="constrained")
@@ -137,7 +137,7 @@ def band_figure(summary: TypeSummary, year: int) -> Figure:
         [b.count for b in bands],
         width,
         color=BAND_COLOURS[1],
-        label=texts.THIS_YEAR.format(year=year),
+        label=texts.YEAR.format(year=year),
     )
     ax.bar_label(now, labels=[str(b.count) for b in bands], padding=1, fontsize=8)
     if known_last:
@@ -146,7 +146,7 @@ def band_figure(summary: TypeSummary, year: int) -> Figure:
             [b.last_count for b in bands],
             width,
             color="#b0bec5",
-            label=texts.THIS_YEAR.format(year=year - 1),
+            label=texts.YEAR.format(year=last_year or year - 1),
         )
         ax.bar_label(last, labels=[str(b.last_count) for b in bands], padding=1, fontsize=8)
         ax.legend(frameon=False, prop=_LEGEND)

@@ -26,8 +26,6 @@ from .index_summary import AreaStat, Moves, Named, SurveySummary, TypeSummary, a
 from .vntext import format_count, format_date, format_number, format_percent, format_trimmed
 from .workbook import sheet_suffix
 
-ROMAN = ("I", "II", "III", "IV", "V")
-
 
 @dataclass(frozen=True)
 class ReportInput:
@@ -42,8 +40,8 @@ class ReportInput:
     place: str = ""
     agency: str = "Sở Nội vụ"
     agency_code: str = "SNV"  # 'Số: …/BC-SNV'
-    number: str = ""  # the report's number; '…' to be filled in by hand when empty
-    date: date | None = None  # 'ngày … tháng … năm …' when None
+    report_number: str = ""  # '…' to be filled in by hand when empty
+    report_date: date | None = None  # 'ngày … tháng … năm …' when None
     subject: str = ""  # the line under 'BÁO CÁO'; made from the year and the unit types when empty
     last_year: int | None = None  # the year compared with; year - 1 when None
     signer_title: str = "GIÁM ĐỐC"
@@ -181,14 +179,14 @@ def write_report(data: ReportInput, target: str | Path | IO[bytes]) -> None:
     summaries = {t.code: (survey_summary(result, t.code), type_summary(result, t.code)) for _, t in types}
     doc = layout.new_document(data.title)
     _heading(doc, data, [t.name for _, t in types])
-    layout.heading(doc, f"{ROMAN[0]}. KẾT QUẢ ĐIỀU TRA XÃ HỘI HỌC", 1)
+    layout.heading(doc, "I. KẾT QUẢ ĐIỀU TRA XÃ HỘI HỌC", 1)
     if data.survey_counts:
         for line in count_paragraphs(result, data.survey_counts):
             layout.body(doc, line)
     layout.body(doc, "- Kết quả điều tra:")
     for _, t in types:
         layout.body(doc, survey_paragraph(summaries[t.code][0]))
-    layout.heading(doc, f"{ROMAN[1]}. KẾT QUẢ CHỈ SỐ CCHC NĂM {data.year}", 1)
+    layout.heading(doc, f"II. KẾT QUẢ CHỈ SỐ CCHC NĂM {data.year}", 1)
     charts = _Charts(doc) if data.charts else None
     for n, (pos, t) in enumerate(types, start=1):
         s, general = sheet_suffix(pos), summaries[t.code][1]
@@ -198,17 +196,17 @@ def write_report(data: ReportInput, target: str | Path | IO[bytes]) -> None:
         for line in general_paragraphs(result, general, last_year):
             layout.body(doc, line)
         if charts:
-            charts.add(figures.ranking_figure(result, t.code), texts.CHART_RANKING.format(year=data.year, type=name))
-            charts.add(figures.band_figure(general, data.year), texts.CHART_BANDS.format(type=name))
-            change = figures.change_figure(result, t.code)
+            charts.add(figures.ranking_chart(result, t.code), texts.CHART_RANKING.format(year=data.year, type=name))
+            charts.add(figures.band_chart(general, data.year, last_year), texts.CHART_BANDS.format(type=name))
+            change = figures.change_chart(result, t.code)
             charts.add(change, texts.CHART_CHANGE.format(last=last_year, type=name))
         layout.heading(doc, f"b) Kết quả của các tiêu chí (Biểu số 3{s})", 3)
         areas = area_stats(result, t.code)
         for line in area_paragraphs(areas, s):
             layout.body(doc, line)
         if charts:
-            charts.add(figures.area_figure(areas), texts.CHART_AREAS.format(type=name))
-    layout.heading(doc, f"{ROMAN[2]}. NHẬN XÉT CHUNG", 1)
+            charts.add(figures.area_chart(areas), texts.CHART_AREAS.format(type=name))
+    layout.heading(doc, "III. NHẬN XÉT CHUNG", 1)
     for _, t in types:
         layout.body(doc, gap_paragraph(summaries[t.code][1], data.year, last_year))
     layout.signature(doc, data.recipients, data.signer_title, data.signer)
@@ -223,12 +221,12 @@ def write_report(data: ReportInput, target: str | Path | IO[bytes]) -> None:
 
 def _heading(doc, data: ReportInput, type_names: Sequence[str]) -> None:
     province = data.province.upper() or texts.BLANK
-    when = format_date(data.date) if data.date else texts.BLANK_DATE
+    when = format_date(data.report_date) if data.report_date else texts.BLANK_DATE
     layout.heading_block(
         doc,
         texts.PROVINCE_COMMITTEE.format(province=province),
         data.agency,
-        texts.NUMBER.format(number=data.number or "…", code=data.agency_code),
+        texts.NUMBER.format(number=data.report_number or "…", code=data.agency_code),
         texts.PLACE_DATE.format(place=data.place or data.province or texts.BLANK, date=when),
     )
     layout.centred(doc, "")
@@ -251,7 +249,7 @@ class _Charts:
         if figure is None:  # e.g. no unit to compare with last year
             return
         self.count += 1
-        layout.picture(self.doc, figures.png(figure), texts.CHART_CAPTION.format(n=self.count, title=caption))
+        layout.picture(self.doc, figures.chart_png(figure), texts.CHART_CAPTION.format(n=self.count, title=caption))
 
 
 def _unit_table(doc, units: Sequence[UnitIndex], last_year: int) -> None:

@@ -29,7 +29,7 @@ def _ticks(axis) -> list[str]:
 
 def test_ranking_bars_sorted_with_full_names():
     result = son_la_campaign().result
-    ax = _drawn(figures.ranking_figure(result, "so"))
+    ax = _drawn(figures.ranking_chart(result, "so"))
     names = _ticks(ax.yaxis)  # bottom to top
     units = result.of_type("so")
     assert names == [u.name for u in sorted(units, key=lambda u: (u.total, u.name))]
@@ -42,13 +42,13 @@ def test_ranking_bars_sorted_with_full_names():
 
 def test_axes_use_decimal_commas():
     result = sample_result()
-    ax = _drawn(figures.change_figure(result, "so"))
+    ax = _drawn(figures.change_chart(result, "so"))
     formatter = ax.xaxis.get_major_formatter()
     assert (formatter(2.5, 0), formatter(-1.25, 0), formatter(0, 0), formatter(10, 0)) == ("+2,5", "-1,25", "0", "+10")
     assert all("." not in t for t in _ticks(ax.xaxis))
     # Changes: S3 +7,00, S1 +2,90, S2 −1,00, S4 −2,50, sorted from the largest fall up.
     assert [t.get_text() for t in ax.texts] == ["-2,50", "-1,00", "+2,90", "+7,00"]
-    area = _drawn(figures.area_figure(area_stats(result, "so")))
+    area = _drawn(figures.area_chart(area_stats(result, "so")))
     assert [t.get_text() for t in area.texts][-1] == "33,38/40"  # the first area, drawn at the top
     assert area.patches[-1].get_width() == float(D("33.38") * 100 / 40)
 
@@ -56,17 +56,17 @@ def test_axes_use_decimal_commas():
 def test_counts_tick_whole_numbers():
     for result in (sample_result(), son_la_campaign().result):
         for t in result.types:
-            ax = _drawn(figures.band_figure(type_summary(result, t.code), 2024))
+            ax = _drawn(figures.band_chart(type_summary(result, t.code), 2024))
             ticks = ax.get_yticks()
             assert len(ticks) >= 2 and all(float(v).is_integer() for v in ticks), ticks
 
 
 def test_no_comparison_no_change_chart():
-    assert figures.change_figure(sample_result(last_year=()), "so") is None
+    assert figures.change_chart(sample_result(last_year=()), "so") is None
 
 
 def test_png_bytes():
-    data = figures.png(figures.ranking_figure(sample_result(), "huyen"), dpi=100)
+    data = figures.chart_png(figures.ranking_chart(sample_result(), "huyen"), dpi=100)
     image = Image.open(io.BytesIO(data))
     assert image.format == "PNG" and image.width == round(figures.WIDTH_IN * 100)
 
@@ -75,7 +75,7 @@ def test_figures_leave_pyplot_alone():
     # A web worker must not depend on pyplot's global figure manager or change the backend.
     code = (
         "import sys, matplotlib; from analysis import figures; from tests.index_data import sample_result;"
-        "figures.png(figures.ranking_figure(sample_result(), 'so'));"
+        "figures.chart_png(figures.ranking_chart(sample_result(), 'so'));"
         "print('matplotlib.pyplot' in sys.modules, matplotlib.rcParams['font.family'])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

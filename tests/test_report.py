@@ -167,7 +167,7 @@ def test_the_gap_narrowed_or_unknown(tmp_path):
 
 
 def test_heading_block_sections_and_styles(tmp_path):
-    doc = _doc(tmp_path, province="Sơn La", number="15", date=date(2025, 1, 5), signer="Nguyễn Văn A")
+    doc = _doc(tmp_path, province="Sơn La", report_number="15", report_date=date(2025, 1, 5), signer="Nguyễn Văn A")
     block = doc.tables[0]
     cells = [[p for p in c.paragraphs] for row in block.rows for c in row.cells]
     (parent, agency), (nation, motto), (number,), (place,) = cells
