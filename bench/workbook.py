@@ -21,12 +21,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from index import AREAS, OPTIONS, TYPES, compute  # noqa: E402  (bench/index.py)
+from index import OPTIONS, baseline_workbook, compute, units_and_questions  # noqa: E402  (bench/index.py)
 
 from analysis.survey_detail import survey_detail  # noqa: E402
 from analysis.workbook import describe_rounding, detail_sheet, index_sheets, info_sheet, write_workbook  # noqa: E402
@@ -37,13 +36,7 @@ LABELS = {"A": "Tốt", "B": "Khá", "C": "Trung bình", "D": "Kém", "X": "Khô
 def tallies(n_units: int, n_questions: int, n_responses: int, seed: int = 1) -> tuple[dict, list, list]:
     """Units, questions, tally rows and response counts: per unit × group × question, counts per option."""
     rng = np.random.default_rng(seed)
-    units = [dict(unit=f"U{i:04d}", name=f"Đơn vị số {i}", unit_type=TYPES[i % 2]) for i in range(n_units)]
-    points = Decimal(20) / n_questions
-    questions = [
-        dict(question=f"{t}-Q{j:03d}", unit_type=t, area=AREAS[j * 7 // n_questions], points=points)
-        for t in TYPES
-        for j in range(n_questions)
-    ]
+    units, questions = units_and_questions(n_units, n_questions)
     weight = {o: None if w is None else Decimal(str(w)) for o, w in OPTIONS}
     per_unit = np.bincount(rng.integers(0, n_units, n_responses), minlength=n_units)
     rows, counts = [], []
@@ -101,14 +94,7 @@ def main() -> None:
         peak = _status("VmHWM")
         cells = sum(len(s.rows) * len(s.headers) for s in sheets)
         t = time.perf_counter()
-        wb = Workbook(write_only=True)
-        for s in sheets:
-            ws = wb.create_sheet(s.name)
-            ws.append([s.title])
-            ws.append(list(s.headers))
-            for row in s.rows:
-                ws.append(row)
-        wb.save(Path(tmp) / "baseline.xlsx")
+        baseline_workbook(sheets, Path(tmp) / "baseline.xlsx")
         baseline = time.perf_counter() - t
     print(f"{'workbook (detail + shape + write)':45s} {ours:8.2f} s")
     print(f"{'baseline: openpyxl, same cells, no logic':45s} {baseline:8.2f} s")
