@@ -11,6 +11,7 @@ SOURCES = {
 }
 DIRECTION = {"up": "Tăng bậc", "same": "Giữ bậc", "down": "Giảm bậc"}
 NO_TIE_BREAK = "không (bằng điểm thì đồng hạng)"
+NONE_MISSING = "không"
 DIGITS = "{digits} chữ số thập phân"
 UNNAMED_OPTION = "Phương án {code}"
 

@@ -21,6 +21,7 @@ from .vntext import format_trimmed
 
 __all__ = [
     "SheetTable",
+    "describe_missing",
     "describe_rounding",
     "describe_tie_break",
     "detail_sheet",
@@ -271,6 +272,17 @@ def describe_tie_break(tie_break: Sequence[str], area_names: Mapping[str, str]) 
     if not tie_break:
         return texts.NO_TIE_BREAK
     return ", rồi ".join(texts.SOURCES.get(k) or area_names.get(k, k) for k in tie_break)
+
+
+def describe_missing(missing: Sequence[str], unit_names: Mapping[str, str]) -> str:
+    """`IndexResult.missing` ('SO-NV: survey') in words: 'Sở Nội vụ: điểm điều tra xã hội học'; 'không'."""
+    if not missing:
+        return texts.NONE_MISSING
+    words = []
+    for item in missing:
+        unit, _, source = item.partition(": ")
+        words.append(f"{unit_names.get(unit, unit)}: {texts.SOURCES.get(source, source)}")
+    return "; ".join(words)
 
 
 def info_sheet(lines: Sequence[tuple[str, Any]]) -> SheetTable:

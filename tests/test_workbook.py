@@ -17,6 +17,7 @@ from analysis.index import IndexRules, compute_index
 from analysis.office import ConversionError, office_binary, to_pdf
 from analysis.survey_detail import DetailRow, survey_detail
 from analysis.workbook import (
+    describe_missing,
     describe_rounding,
     describe_tie_break,
     detail_sheet,
@@ -198,6 +199,10 @@ def test_information_sheet_words():
     assert describe_tie_break((), {}) == "không (bằng điểm thì đồng hạng)"
     assert describe_tie_break(("survey", "LV2"), {"LV2": "Cải cách thể chế"}) == (
         "điểm điều tra xã hội học, rồi Cải cách thể chế"
+    )
+    assert describe_missing((), {}) == "không"
+    assert describe_missing(("S1: survey", "H9: satisfaction"), {"S1": "Sở Nội vụ"}) == (
+        "Sở Nội vụ: điểm điều tra xã hội học; H9: điểm hài lòng của người dân"
     )
 
 
