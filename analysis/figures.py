@@ -77,6 +77,8 @@ def ranking_chart(result: IndexResult, unit_type: str) -> Figure:
     bands = [b for b in result.rules.bands if any(u.band == b.code for u in units)]
     if bands:
         handles = [Patch(color=_band_colour(result, b.code), label=b.name) for b in bands]
+        if any(u.band is None for u in units):
+            handles.append(Patch(color=NEUTRAL, label=texts.NO_BAND))
         fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 3), frameon=False, prop=_LEGEND)
     _style(ax)
     return fig

@@ -52,14 +52,6 @@ _STYLES = {
     "0.00": dict(font=Font(name=FONT, size=12), alignment=Alignment(vertical="center"), border=_BOX),
     "0.0000": dict(font=Font(name=FONT, size=12), alignment=Alignment(vertical="center"), border=_BOX),
 }
-_STYLE_NAMES = {
-    "title": "CCHC tiêu đề",
-    "head": "CCHC tiêu đề cột",
-    None: "CCHC chữ",
-    "0": "CCHC số nguyên",
-    "0.00": "CCHC điểm",
-    "0.0000": "CCHC trọng số",
-}
 
 
 @dataclass(frozen=True)
@@ -93,7 +85,7 @@ def named_styles(wb) -> dict[str | None, Any]:
     arrays = {}
     for key, spec in _STYLES.items():
         fmt = key if key not in ("title", "head", None) else "General"
-        style = NamedStyle(name=_STYLE_NAMES[key], number_format=fmt, **spec)
+        style = NamedStyle(name=texts.STYLE_NAMES[key], number_format=fmt, **spec)
         wb.add_named_style(style)
         arrays[key] = style.as_tuple()
     return arrays

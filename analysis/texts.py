@@ -14,6 +14,16 @@ NO_TIE_BREAK = "không (bằng điểm thì đồng hạng)"
 NONE_MISSING = "không"
 DIGITS = "{digits} chữ số thập phân"
 UNNAMED_OPTION = "Phương án {code}"
+PAGE_FOOTER = "&A – trang &P"  # sheet name and page number at the foot of each printed page
+# The workbook's named styles, by the number format of the cells that use them (Excel shows these names).
+STYLE_NAMES = {
+    "title": "CCHC tiêu đề",
+    "head": "CCHC tiêu đề cột",
+    None: "CCHC chữ",
+    "0": "CCHC số nguyên",
+    "0.00": "CCHC điểm",
+    "0.0000": "CCHC trọng số",
+}
 
 # The report's heading block (Nghị định 30/2020/NĐ-CP, Phụ lục I) and fixed parts.
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -43,4 +53,3 @@ AXIS_PERCENT = "Tỷ lệ so với điểm tối đa (%)"
 AXIS_UNITS = "Số đơn vị"
 YEAR = "Năm {year}"
 NO_BAND = "Chưa xếp nhóm"
-PAGE_FOOTER = "&A – trang &P"
