@@ -98,6 +98,7 @@ def main() -> None:
     best = {"ours": [1e9, 1e9], "baseline": [1e9, 1e9]}  # wall, CPU seconds: the best of the repeats
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.repeat):  # alternate, so a busy spell on the machine hits both sides
+            sheets = None  # the last repeat's tables go before the next are made
             wall, cpu = time.perf_counter(), time.process_time()
             sheets = ours(Path(tmp) / "index.xlsx")
             _best(best["ours"], wall, cpu)
