@@ -7,6 +7,7 @@ import io
 import subprocess
 import sys
 from decimal import Decimal as D
+from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
@@ -78,5 +79,6 @@ def test_figures_leave_pyplot_alone():
         "figures.chart_png(figures.ranking_chart(sample_result(), 'so'));"
         "print('matplotlib.pyplot' in sys.modules, matplotlib.rcParams['font.family'])"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root).stdout
     assert out.split()[0] == "False"
