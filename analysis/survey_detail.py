@@ -4,7 +4,6 @@ and points. Groups under the anonymity threshold k are folded together (see `pri
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -79,8 +78,3 @@ def survey_detail(tallies: Table, questions: Table, responses: Table, k: int) ->
                     )
                 )
     return out
-
-
-def option_codes(rows: Sequence[DetailRow]) -> list[str]:
-    """Every option code seen, sorted (the detail sheet's answer columns)."""
-    return sorted({code for r in rows for code in r.counts})
