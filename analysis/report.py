@@ -1,41 +1,57 @@
-"""Draft of the report's numeric sections in Vietnamese (python-docx): survey results per unit type,
-general results, results by area, written as sentences from the computed tables, numbers in the
-Vietnamese style (17,75; 1.574). The tables follow the text, and every number in the text is in them.
+"""The report of Sở Nội vụ on the index (python-docx), laid out as a Vietnamese administrative document:
+heading block, numbered sections written as sentences from the computed figures in the decision's
+style (scores 17,75; maxima 20; percentages 93,2%; counts 06), charts inside, the unit tables in an
+annex, and a PDF copy made by LibreOffice when it is installed (`analysis.office.to_pdf`).
+
+Sections: I. the officials' survey; II. the index per unit type (a) general results and moves against
+last year, b) results by area); III. general remarks (average and the gap between first and last, and
+how the gap changed since last year). Every number in the text is one of the index's figures.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
+from . import figures, texts
+from . import report_layout as layout
 from .index import IndexResult, UnitIndex
 from .index_summary import AreaStat, Moves, Named, SurveySummary, TypeSummary, area_stats, survey_summary, type_summary
-from .vntext import format_number
+from .vntext import format_count, format_date, format_number, format_percent, format_trimmed
 from .workbook import sheet_suffix
 
 
 @dataclass(frozen=True)
 class ReportInput:
+    """What the report says and what its heading block needs; every field after `title` is optional."""
+
     result: IndexResult
     year: int
-    title: str
+    title: str  # the file's title (document properties)
     survey_counts: tuple[int, int, int] | None = None  # issued, returned, valid questionnaires
     simulated: bool = False
+    province: str = ""  # 'Sơn La': 'UBND TỈNH SƠN LA', and the place when `place` is empty
+    place: str = ""
+    agency: str = "Sở Nội vụ"
+    agency_code: str = "SNV"  # 'Số: …/BC-SNV'
+    report_number: str = ""  # '…' to be filled in by hand when empty
+    report_date: date | None = None  # 'ngày … tháng … năm …' when None
+    subject: str = ""  # the line under 'BÁO CÁO'; made from the year and the unit types when empty
+    last_year: int | None = None  # the year compared with; year - 1 when None
+    signer_title: str = "GIÁM ĐỐC"
+    signer: str = ""
+    recipients: tuple[str, ...] = texts.DEFAULT_RECIPIENTS
+    charts: bool = True
 
 
-def _n(value: Decimal | float) -> str:
+def _n(value: Decimal) -> str:
     return format_number(value)
-
-
-def _c(count: int) -> str:
-    return f"{count:02d}"
 
 
 def _lead(name: str) -> str:
@@ -43,8 +59,8 @@ def _lead(name: str) -> str:
     return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
 
 
-def _names(named: Named | None) -> str:
-    return ", ".join(named.names) if named else ""
+def _names(named: Named) -> str:
+    return ", ".join(named.names)
 
 
 def _list(result: IndexResult, codes: Sequence[str]) -> str:
@@ -52,188 +68,191 @@ def _list(result: IndexResult, codes: Sequence[str]) -> str:
     return ", ".join(names[c] for c in codes)
 
 
-def survey_paragraphs(s: SurveySummary) -> list[str]:
-    return [
-        f"Đối với {_lead(s.name)}: điểm trung bình {_n(s.average)}/{_n(s.max_points)} điểm, đạt {_n(s.percent)}%; "
-        f"có {_c(len(s.below))}/{_c(s.count)} đơn vị có điểm đạt được thấp hơn điểm trung bình; "
-        f"{_names(s.best)} có điểm cao nhất, được {_n(s.best.value)} điểm, đạt {_n(s.best_percent)}%; "
-        f"{_names(s.worst)} có điểm thấp nhất, được {_n(s.worst.value)} điểm, đạt {_n(s.worst_percent)}%."
-    ]
+def _share(part: int, whole: int, result: IndexResult) -> str:
+    return format_percent(result.rules.round(Decimal(100 * part) / whole))
 
 
-def general_paragraphs(result: IndexResult, t: TypeSummary) -> list[str]:
+def count_paragraphs(result: IndexResult, counts: tuple[int, int, int]) -> list[str]:
+    issued, returned, valid = counts
+    lines = [f"Tổng số phiếu thu về là {format_number(returned, 0)}/{format_number(issued, 0)} phiếu"]
+    if issued:
+        lines[0] += f", đạt {_share(returned, issued, result)} số phiếu phát ra"
+    lines.append(f"Số phiếu hợp lệ là {format_number(valid, 0)}/{format_number(returned, 0)} phiếu điều tra")
+    if returned:
+        lines[1] += f" (đạt {_share(valid, returned, result)})"
+    return ["- " + line + "." for line in lines]
+
+
+def survey_paragraph(s: SurveySummary) -> str:
+    return (
+        f"+ Đối với {_lead(s.name)}: điểm trung bình {_n(s.average)}/{format_trimmed(s.max_points)} điểm, đạt "
+        f"{format_percent(s.percent)}; có {format_count(len(s.below))}/{format_count(s.count)} đơn vị có điểm đạt "
+        f"được thấp hơn điểm trung bình; {_names(s.best)} có điểm cao nhất, được {_n(s.best.value)} điểm, đạt "
+        f"{format_percent(s.best_percent)}; {_names(s.worst)} có điểm thấp nhất, được {_n(s.worst.value)} điểm, "
+        f"đạt {format_percent(s.worst_percent)}."
+    )
+
+
+def general_paragraphs(result: IndexResult, t: TypeSummary, last_year: int) -> list[str]:
     change = ""
     if t.average_change is not None:
-        word = "tăng" if t.average_change > 0 else "giảm" if t.average_change < 0 else "không đổi"
         change = (
-            f", {word} {_n(abs(t.average_change))} điểm so với năm trước"
+            f", {'tăng' if t.average_change > 0 else 'giảm'} {_n(abs(t.average_change))} điểm so với năm {last_year}"
             if t.average_change
-            else ", không đổi so với năm trước"
+            else f", bằng năm {last_year}"
         )
     out = [
-        f"Tổng điểm trung bình đạt {_n(t.average)}/{_n(t.max_points)} điểm{change}; có {_c(len(t.above))} đơn vị "
-        f"đạt kết quả trên mức trung bình, trong đó {_names(t.best)} nhất bảng với {_n(t.best.value)} điểm; có "
-        f"{_c(len(t.below))} đơn vị đạt kết quả dưới mức trung bình, trong đó {_names(t.worst)} cuối bảng với "
-        f"{_n(t.worst.value)} điểm; khoảng cách giữa đơn vị cao nhất và thấp nhất là {_n(t.gap)} điểm."
+        f"Tổng điểm trung bình của {_lead(t.name)} đạt {_n(t.average)}/{format_trimmed(t.max_points)} điểm{change}; "
+        f"có {format_count(len(t.above))} đơn vị đạt kết quả trên mức trung bình, trong đó {_names(t.best)} nhất "
+        f"bảng với {_n(t.best.value)} điểm; có {format_count(len(t.below))} đơn vị đạt kết quả dưới mức trung "
+        f"bình, trong đó {_names(t.worst)} cuối bảng với {_n(t.worst.value)} điểm; cụ thể:"
     ]
     for b in t.bands:
-        if not b.count:
-            continue
-        members = [u.unit for u in result.of_type(t.unit_type) if u.band == b.code]
         delta = ""
         if b.change:
-            delta = f", {'tăng' if b.change > 0 else 'giảm'} {_c(abs(b.change))} đơn vị so với năm trước"
+            word = "tăng" if b.change > 0 else "giảm"
+            delta = f", {word} {format_count(abs(b.change))} đơn vị so với năm {last_year}"
+        if not b.count:
+            if delta:
+                out.append(f"- {b.name} không có đơn vị nào{delta}.")
+            continue
+        members = [u.unit for u in result.of_type(t.unit_type) if u.band == b.code]
         out.append(
-            f"{b.name} có {_c(b.count)} đơn vị, chiếm tỷ lệ {_n(b.percent)}%{delta}, gồm: {_list(result, members)}."
+            f"- {b.name} có {format_count(b.count)} đơn vị, chiếm tỷ lệ {format_percent(b.percent)}{delta}, "
+            f"bao gồm: {_list(result, members)}."
         )
     if t.compared:
-        out += _move_lines(result, t.points, "điểm", "tăng điểm", "giữ nguyên điểm", "giảm điểm", t.count)
-        out += _move_lines(result, t.ranks, "bậc", "tăng bậc", "giữ bậc", "giảm bậc", t.count)
+        words = (("tăng điểm", "giữ nguyên điểm", "giảm điểm"), ("tăng bậc", "giữ bậc", "giảm bậc"))
+        out += _move_lines(result, t.points, "điểm", words[0], t.count, last_year)
+        out += _move_lines(result, t.ranks, "bậc", words[1], t.count, last_year)
     return out
 
 
-def _move_lines(result: IndexResult, m: Moves, unit: str, up: str, same: str, down: str, count: int) -> list[str]:
+def _move_lines(result: IndexResult, m: Moves, unit: str, words: tuple[str, str, str], count: int, year: int):
     lines = []
-    for codes, verb, big in ((m.up, up, m.biggest_up), (m.same, same, None), (m.down, down, m.biggest_down)):
+    for codes, verb, big in zip((m.up, m.same, m.down), words, (m.biggest_up, None, m.biggest_down), strict=True):
         if not codes:
             continue
-        text = f"Có {_c(len(codes))}/{_c(count)} đơn vị {verb} so với năm trước, gồm: {_list(result, codes)}"
+        text = f"- Có {format_count(len(codes))}/{format_count(count)} đơn vị {verb} so với năm {year}, gồm: "
+        text += _list(result, codes)
         if big is not None:
-            amount = _n(abs(big.value)) if unit == "điểm" else _c(int(abs(big.value)))
+            amount = _n(abs(big.value)) if unit == "điểm" else format_count(int(abs(big.value)))
             most = "nhiều nhất" if unit == "điểm" else "nhiều bậc nhất"
-            text += f"; trong đó đơn vị {verb.split()[0]} {most} là {_names(big)} ({verb.split()[0]} {amount} {unit})"
+            word = verb.split()[0]
+            text += f"; trong đó đơn vị {word} {most} là {_names(big)} ({word} {amount} {unit})"
         lines.append(text + ".")
     return lines
 
 
 def area_paragraphs(stats: Sequence[AreaStat], suffix: str) -> list[str]:
     return [
-        f"{a.name} (Biểu số {n}{suffix}): điểm trung bình đạt được là {_n(a.average)}/{_n(a.max_points)} điểm; "
-        f"{_names(a.best)} cao nhất ({_n(a.best.value)} điểm), {_names(a.worst)} thấp nhất ({_n(a.worst.value)} điểm)."
+        f"- {a.name} (Biểu số {n}{suffix}): điểm trung bình đạt được là {_n(a.average)}/"
+        f"{format_trimmed(a.max_points)} điểm, {_names(a.best)} cao nhất ({_n(a.best.value)} điểm), "
+        f"{_names(a.worst)} thấp nhất ({_n(a.worst.value)} điểm)."
         for n, a in enumerate(stats, start=4)
     ]
 
 
+def gap_paragraph(t: TypeSummary, year: int, last_year: int) -> str:
+    """The decision's remark: the average, the gap between first and last, and how the gap moved."""
+    moved = ""
+    if t.last_gap is not None:
+        change = t.gap - t.last_gap
+        if change < 0:
+            moved = f" (khoảng cách này được rút ngắn so với năm {last_year} là {_n(-change)} điểm)"
+        elif change > 0:
+            moved = f" (khoảng cách này tăng thêm so với năm {last_year} là {_n(change)} điểm)"
+        else:
+            moved = f" (khoảng cách này không thay đổi so với năm {last_year})"
+    return (
+        f"- Đối với {_lead(t.name)}: giá trị trung bình Chỉ số CCHC năm {year} là {_n(t.average)}/"
+        f"{format_trimmed(t.max_points)} điểm; khoảng cách giữa đơn vị cao nhất và thấp nhất là {_n(t.gap)} "
+        f"điểm{moved}; có {format_count(len(t.above))} đơn vị đạt Chỉ số CCHC trên giá trị trung bình."
+    )
+
+
 def write_report(data: ReportInput, target: str | Path | IO[bytes]) -> None:
-    """Write the draft: headings, sentences, then the tables the sentences come from."""
+    """Write the report: heading block, sections I–III with their charts, signature, annex tables."""
     result = data.result
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21)
-    for m in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, m, Cm(2))
-    doc.styles["Normal"].font.name = "Times New Roman"
-    doc.styles["Normal"].font.size = Pt(13)
-    doc.add_heading(data.title, level=0)
-    if data.simulated:
-        doc.add_paragraph("[MÔ PHỎNG] Số liệu trong bản dự thảo này là số liệu mô phỏng.")
-    types = [t for t in result.types if result.of_type(t.code)]
-    doc.add_heading("Kết quả điều tra xã hội học", level=1)
+    last_year = data.last_year or data.year - 1
+    types = [(pos, t) for pos, t in enumerate(result.types) if result.of_type(t.code)]
+    summaries = {t.code: (survey_summary(result, t.code), type_summary(result, t.code)) for _, t in types}
+    doc = layout.new_document(data.title)
+    _heading(doc, data, [t.name for _, t in types])
+    layout.heading(doc, "I. KẾT QUẢ ĐIỀU TRA XÃ HỘI HỌC", 1)
     if data.survey_counts:
-        issued, returned, valid = data.survey_counts
-        doc.add_paragraph(
-            f"Tổng số phiếu thu về là {format_number(returned, 0)}/{format_number(issued, 0)} phiếu; "
-            f"số phiếu hợp lệ là {format_number(valid, 0)}/{format_number(returned, 0)} phiếu."
-        )
-    summaries = {
-        t.code: (survey_summary(result, t.code), type_summary(result, t.code), area_stats(result, t.code))
-        for t in types
-    }
-    for t in types:
-        for p in survey_paragraphs(summaries[t.code][0]):
-            doc.add_paragraph(p, style="List Bullet")
-    doc.add_heading(f"Kết quả Chỉ số CCHC năm {data.year}", level=1)
-    for pos, t in enumerate(result.types):
-        if t.code not in summaries:
-            continue
-        s = sheet_suffix(pos)
-        _, general, areas = summaries[t.code]
-        doc.add_heading(f"Đối với {_lead(t.name)}", level=2)
-        doc.add_paragraph(f"a) Kết quả chung (Biểu số 1{s}, 2{s})")
-        for p in general_paragraphs(result, general):
-            doc.add_paragraph(p, style="List Bullet")
-        doc.add_paragraph(f"b) Kết quả theo lĩnh vực (Biểu số 3{s})")
-        for p in area_paragraphs(areas, s):
-            doc.add_paragraph(p, style="List Bullet")
-    doc.add_heading("Các bảng số liệu", level=1)
-    if data.survey_counts:
-        _table(
-            doc,
-            "Số phiếu điều tra xã hội học",
-            ("Phát ra", "Thu về", "Hợp lệ"),
-            [tuple(format_number(n, 0) for n in data.survey_counts)],
-        )
-    for t in types:
-        survey, general, areas = summaries[t.code]
-        _summary_table(doc, f"Số liệu tổng hợp – {t.name}", survey, general, areas)
-        _unit_table(doc, f"Kết quả Chỉ số CCHC – {t.name}", result.of_type(t.code))
+        for line in count_paragraphs(result, data.survey_counts):
+            layout.body(doc, line)
+    layout.body(doc, "- Kết quả điều tra:")
+    for _, t in types:
+        layout.body(doc, survey_paragraph(summaries[t.code][0]))
+    layout.heading(doc, f"II. KẾT QUẢ CHỈ SỐ CCHC NĂM {data.year}", 1)
+    charts = _Charts(doc) if data.charts else None
+    for n, (pos, t) in enumerate(types, start=1):
+        s, general = sheet_suffix(pos), summaries[t.code][1]
+        name = _lead(t.name)
+        layout.heading(doc, f"{n}. Đối với {name}", 2)
+        layout.heading(doc, f"a) Kết quả chung (Biểu số 1{s}, 2{s})", 3)
+        for line in general_paragraphs(result, general, last_year):
+            layout.body(doc, line)
+        if charts:
+            charts.add(figures.ranking_chart(result, t.code), texts.CHART_RANKING.format(year=data.year, type=name))
+            charts.add(figures.band_chart(general, data.year, last_year), texts.CHART_BANDS.format(type=name))
+            change = figures.change_chart(result, t.code)
+            charts.add(change, texts.CHART_CHANGE.format(last=last_year, type=name))
+        layout.heading(doc, f"b) Kết quả của các tiêu chí (Biểu số 3{s})", 3)
+        areas = area_stats(result, t.code)
+        for line in area_paragraphs(areas, s):
+            layout.body(doc, line)
+        if charts:
+            charts.add(figures.area_chart(areas), texts.CHART_AREAS.format(type=name))
+    layout.heading(doc, "III. NHẬN XÉT CHUNG", 1)
+    for _, t in types:
+        layout.body(doc, gap_paragraph(summaries[t.code][1], data.year, last_year))
+    layout.signature(doc, data.recipients, data.signer_title, data.signer)
+    layout.page_break(doc)
+    layout.centred(doc, texts.ANNEX, bold=True)
+    for n, (_, t) in enumerate(types, start=1):
+        caption = layout.centred(doc, texts.ANNEX_TABLE.format(n=n, year=data.year, type=_lead(t.name)), bold=True)
+        caption.paragraph_format.keep_with_next = True
+        _unit_table(doc, result.of_type(t.code), last_year)
     doc.save(target)
 
 
-def _table(doc, title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    doc.add_paragraph(title, style="Heading 3")
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = text
+def _heading(doc, data: ReportInput, type_names: Sequence[str]) -> None:
+    province = data.province.upper() or texts.BLANK
+    when = format_date(data.report_date) if data.report_date else texts.BLANK_DATE
+    layout.heading_block(
+        doc,
+        texts.PROVINCE_COMMITTEE.format(province=province),
+        data.agency,
+        texts.NUMBER.format(number=data.report_number or "…", code=data.agency_code),
+        texts.PLACE_DATE.format(place=data.place or data.province or texts.BLANK, date=when),
+    )
+    layout.centred(doc, "")
+    layout.centred(doc, texts.REPORT, bold=True)
+    subject = data.subject or texts.SUBJECT.format(
+        year=data.year, types=" và ".join(_lead(name) for name in type_names)
+    )
+    layout.centred(doc, subject, bold=True).paragraph_format.space_after = Pt(12)
+    if data.simulated:
+        layout.body(doc, texts.SIMULATED, italic=True)
 
 
-def _summary_table(doc, title: str, s: SurveySummary, t: TypeSummary, areas: Sequence[AreaStat]) -> None:
-    rows = [
-        ("Số đơn vị", str(t.count)),
-        ("Điểm tối đa", _n(t.max_points)),
-        ("Tổng điểm trung bình", _n(t.average)),
-        ("Số đơn vị trên mức trung bình", str(len(t.above))),
-        ("Số đơn vị dưới mức trung bình", str(len(t.below))),
-        ("Tổng điểm cao nhất", _n(t.best.value)),
-        ("Tổng điểm thấp nhất", _n(t.worst.value)),
-        ("Khoảng cách cao nhất – thấp nhất", _n(t.gap)),
-    ]
-    if t.last_average is not None:
-        rows += [
-            ("Tổng điểm trung bình năm trước", _n(t.last_average)),
-            ("Thay đổi điểm trung bình", _n(abs(t.average_change))),
-        ]
-    for b in t.bands:
-        rows += [(f"{b.name}: số đơn vị", str(b.count)), (f"{b.name}: tỷ lệ (%)", _n(b.percent))]
-        if b.change:
-            rows.append((f"{b.name}: thay đổi số đơn vị so với năm trước", str(abs(b.change))))
-    if t.compared:
-        for label, m in (("điểm", t.points), ("bậc", t.ranks)):
-            rows += [
-                (f"Số đơn vị tăng {label}", str(len(m.up))),
-                (f"Số đơn vị giữ {label}", str(len(m.same))),
-                (f"Số đơn vị giảm {label}", str(len(m.down))),
-            ]
-            for big, word in ((m.biggest_up, "tăng"), (m.biggest_down, "giảm")):
-                if big is not None:
-                    amount = _n(abs(big.value)) if label == "điểm" else str(int(abs(big.value)))
-                    rows.append((f"Mức {word} {label} lớn nhất", amount))
-    rows += [
-        ("Điều tra XHH: điểm tối đa", _n(s.max_points)),
-        ("Điều tra XHH: điểm trung bình", _n(s.average)),
-        ("Điều tra XHH: tỷ lệ trung bình (%)", _n(s.percent)),
-        ("Điều tra XHH: số đơn vị dưới trung bình", str(len(s.below))),
-        ("Điều tra XHH: cao nhất", _n(s.best.value)),
-        ("Điều tra XHH: tỷ lệ cao nhất (%)", _n(s.best_percent)),
-        ("Điều tra XHH: thấp nhất", _n(s.worst.value)),
-        ("Điều tra XHH: tỷ lệ thấp nhất (%)", _n(s.worst_percent)),
-    ]
-    for a in areas:
-        rows += [
-            (f"{a.area}: điểm tối đa", _n(a.max_points)),
-            (f"{a.area}: điểm trung bình", _n(a.average)),
-            (f"{a.area}: cao nhất", _n(a.best.value)),
-            (f"{a.area}: thấp nhất", _n(a.worst.value)),
-        ]
-    _table(doc, title, ("Chỉ tiêu", "Giá trị"), rows)
+class _Charts:
+    """Puts each chart in as a picture with its numbered caption ('Biểu đồ 1. …')."""
+
+    def __init__(self, doc) -> None:
+        self.doc, self.count = doc, 0
+
+    def add(self, figure, caption: str) -> None:
+        if figure is None:  # e.g. no unit to compare with last year
+            return
+        self.count += 1
+        layout.picture(self.doc, figures.chart_png(figure), texts.CHART_CAPTION.format(n=self.count, title=caption))
 
 
-def _unit_table(doc, title: str, units: Sequence[UnitIndex]) -> None:
+def _unit_table(doc, units: Sequence[UnitIndex], last_year: int) -> None:
     header = (
         "Xếp hạng",
         "Đơn vị",
@@ -243,8 +262,8 @@ def _unit_table(doc, title: str, units: Sequence[UnitIndex]) -> None:
         "Tổng điểm",
         "Tỷ lệ (%)",
         "Nhóm",
-        "Tổng điểm năm trước",
-        "Xếp hạng năm trước",
+        f"Tổng điểm năm {last_year}",
+        f"Xếp hạng năm {last_year}",
     )
     rows = []
     for u in units:
@@ -263,4 +282,4 @@ def _unit_table(doc, title: str, units: Sequence[UnitIndex]) -> None:
                 str(last.last_rank) if last and last.last_rank is not None else "",
             )
         )
-    _table(doc, title, header, rows)
+    layout.table(doc, header, rows, (1.25, 3.65, 1.5, 1.5, 1.35, 1.5, 1.5, 1.25, 1.6, 1.4), centre=(0, 7, 9))

@@ -4,7 +4,6 @@ and points. Groups under the anonymity threshold k are folded together (see `dis
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -39,13 +38,15 @@ def survey_detail(tallies: Table, questions: Table, responses: Table, k: int) ->
     for r in responses:
         per_unit[r["unit"]][r["group"]] = int(r["responses"])
     cells: dict[tuple[str, str, str], list] = defaultdict(list)
+    asked_of: dict[str, set[str]] = defaultdict(set)
     for t in tallies:
         cells[(t["unit"], t["group"], t["question"])].append(t)
+        asked_of[t["unit"]].add(t["question"])
     order = {q["question"]: i for i, q in enumerate(questions)}
     info = {q["question"]: q for q in questions}
     out: list[DetailRow] = []
     for unit in sorted(per_unit):
-        asked = sorted({q for (u, _, q) in cells if u == unit}, key=lambda q: order.get(q, len(order)))
+        asked = sorted(asked_of[unit], key=lambda q: order.get(q, len(order)))
         for cell in fold_small_groups(per_unit[unit], k):
             for q in asked:
                 counts: dict[str, int] = defaultdict(int)
@@ -77,8 +78,3 @@ def survey_detail(tallies: Table, questions: Table, responses: Table, k: int) ->
                     )
                 )
     return out
-
-
-def option_codes(rows: Sequence[DetailRow]) -> list[str]:
-    """Every option code seen, sorted (the detail sheet's answer columns)."""
-    return sorted({code for r in rows for code in r.counts})

@@ -1,9 +1,11 @@
-"""Vietnamese text as users read it: NFC, dictionary sort order, 17,75-style numbers."""
+"""Vietnamese text as users read it: NFC, dictionary sort order, numbers and dates in the decision's style
+(scores 17,75; maxima 20 and 12,5; percentages 93,2%; counts 06; 1.574; ngày 05 tháng 01 năm 2025)."""
 
 from __future__ import annotations
 
 import unicodedata
-from decimal import Decimal
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
 
@@ -56,3 +58,25 @@ def format_number(value: float | Decimal | int, digits: int = 2) -> str:
     """17.75 → '17,75'; 1574 with digits=0 → '1.574' (Vietnamese separators)."""
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(Decimal(str(value)), format=pattern, locale="vi")
+
+
+def format_trimmed(value: float | Decimal | int, digits: int = 2) -> str:
+    """Maxima and percentages as the decision writes them: 20.00 → '20', 93.20 → '93,2', 12.5 → '12,5'."""
+    exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return format_decimal(exact, format="#,##0." + "#" * digits if digits else "#,##0", locale="vi")
+
+
+def format_percent(value: float | Decimal | int, digits: int = 2) -> str:
+    """93.20 → '93,2%' (no space, trailing zeros dropped, as in the decision)."""
+    return format_trimmed(value, digits) + "%"
+
+
+def format_count(count: int) -> str:
+    """Counts of units, ranks and places as the decision writes them: 6 → '06', 20 → '20', 1574 → '1.574'."""
+    return f"{count:02d}" if 0 <= count < 100 else format_number(count, 0)
+
+
+def format_date(day: date) -> str:
+    """'ngày 05 tháng 01 năm 2025': a day under 10 and the months 1 and 2 take a leading zero."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"

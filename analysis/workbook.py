@@ -2,7 +2,7 @@
 for the second, 1b… for a third), the survey detail and an information sheet.
 
 Shaping (`index_sheets`, `detail_sheet`, `info_sheet`: headers and rows) is kept apart from the file
-format (`write_workbook`), so the same tables feed the admin pages and the report.
+format (`write_workbook`, in `sheet_writer`), so the same tables feed the admin pages and the report.
 """
 
 from __future__ import annotations
@@ -10,20 +10,30 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from . import texts
+from .index import IndexResult, IndexRules, UnitIndex
+from .ranking import competition_ranks
+from .sheet_writer import neutralise, write_workbook
+from .survey_detail import DetailRow
+from .vntext import format_trimmed
 
-from .index import IndexResult, UnitIndex
-from .survey_detail import DetailRow, option_codes
+__all__ = [
+    "SheetTable",
+    "describe_missing",
+    "describe_rounding",
+    "describe_tie_break",
+    "detail_sheet",
+    "index_sheets",
+    "info_sheet",
+    "neutralise",
+    "sheet_suffix",
+    "write_workbook",
+]
 
-POINTS, INTEGER, TEXT = "0.00", "0", None
-DIRECTION = {"up": "Tăng bậc", "same": "Giữ bậc", "down": "Giảm bậc"}
+POINTS, INTEGER, WEIGHT, TEXT = "0.00", "0", "0.0000", None
+UNIT_FREEZE = "D3"  # STT, code and name stay in view
 H_UNIT = ("STT", "Mã đơn vị", "Tên đơn vị")
 H_TOTALS = (
     "Điểm thẩm định",
@@ -55,19 +65,18 @@ H_AREA = (
 )
 H_DETAIL = ("Mã đơn vị", "Tên đơn vị", "Nhóm đối tượng", "Câu hỏi", "Lĩnh vực")
 H_DETAIL_END = ("Số trả lời hợp lệ", "Trọng số bình quân", "Điểm")
-_FORMULA_START = ("=", "+", "-", "@")
-_HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 
 
 @dataclass(frozen=True)
 class SheetTable:
-    """One sheet: a title line, a header row, data rows, and a number format per column."""
+    """One sheet: a title line, a header row, data rows, a number format per column, the frozen corner."""
 
     name: str
     title: str
     headers: tuple[str, ...]
     rows: list[list[Any]]
     formats: tuple[str | None, ...]
+    freeze: str = "A3"  # the title and header rows stay in view; unit tables keep STT, code and name too
 
     def __post_init__(self) -> None:
         if len(self.name) > 31 or any(c in self.name for c in "[]:*?/\\"):
@@ -113,6 +122,7 @@ def index_sheets(result: IndexResult, year: int | str) -> list[SheetTable]:
                     for i, u in enumerate(units, 1)
                 ],
                 (INTEGER, TEXT, TEXT) + (POINTS,) * 6 + (INTEGER, TEXT),
+                UNIT_FREEZE,
             )
         )
         sheets.append(
@@ -122,9 +132,10 @@ def index_sheets(result: IndexResult, year: int | str) -> list[SheetTable]:
                 H_UNIT + H_COMPARE,
                 [[i, u.unit, u.name, *_compare_cells(u)] for i, u in enumerate(units, 1)],
                 (INTEGER, TEXT, TEXT, POINTS, INTEGER, POINTS, INTEGER, POINTS, INTEGER, TEXT),
+                UNIT_FREEZE,
             )
         )
-        area_heads = tuple(f"{code}. {name} ({_plain(mx)} điểm)" for code, name, mx in t.areas)
+        area_heads = tuple(f"{code}. {name} ({format_trimmed(mx)} điểm)" for code, name, mx in t.areas)
         sheets.append(
             SheetTable(
                 f"Biểu 3{s}",
@@ -135,6 +146,7 @@ def index_sheets(result: IndexResult, year: int | str) -> list[SheetTable]:
                     for i, u in enumerate(units, 1)
                 ],
                 (INTEGER, TEXT, TEXT) + (POINTS,) * (len(t.areas) + 1) + (INTEGER,),
+                UNIT_FREEZE,
             )
         )
         for n, (code, name, _) in enumerate(t.areas, start=4):
@@ -143,17 +155,14 @@ def index_sheets(result: IndexResult, year: int | str) -> list[SheetTable]:
 
 
 def _area_sheet(sheet: str, title: str, units: Sequence[UnitIndex], area: str, result: IndexResult) -> SheetTable:
-    ranks = _competition_ranks([u.areas[area].points for u in units])
+    ranks = competition_ranks([u.areas[area].points for u in units])
     rows = []
     for i, (u, rank) in enumerate(zip(units, ranks, strict=True), 1):
         a = u.areas[area]
         pct = result.rules.round(a.points * 100 / a.max_points) if a.max_points else None
         rows.append([i, u.unit, u.name, a.appraisal, a.survey, a.satisfaction, a.points, a.max_points, pct, rank])
-    return SheetTable(sheet, title, H_UNIT + H_AREA, rows, (INTEGER, TEXT, TEXT) + (POINTS,) * 6 + (INTEGER,))
-
-
-def _competition_ranks(values: Sequence[Decimal]) -> list[int]:
-    return [1 + sum(1 for w in values if w > v) for v in values]
+    formats = (INTEGER, TEXT, TEXT) + (POINTS,) * 6 + (INTEGER,)
+    return SheetTable(sheet, title, H_UNIT + H_AREA, rows, formats, UNIT_FREEZE)
 
 
 def _compare_cells(u: UnitIndex) -> list[Any]:
@@ -169,12 +178,8 @@ def _compare_cells(u: UnitIndex) -> list[Any]:
         c.last_rank,
         c.points_change,
         c.rank_change,
-        DIRECTION.get(c.direction or "", ""),
+        texts.DIRECTION.get(c.direction or "", ""),
     ]
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f").replace(".", ",")
 
 
 def detail_sheet(
@@ -182,33 +187,98 @@ def detail_sheet(
     unit_names: Mapping[str, str],
     group_names: Mapping[str, str],
     area_names: Mapping[str, str],
+    option_labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> SheetTable:
-    """Unit × group × question: answers per option, valid n, mean weight and points."""
-    options = option_codes(rows)
+    """Unit × group × question: answers per option headed by the scale's labels, valid n, mean weight, points.
+
+    `option_labels` maps each question to its scale's options in order (code → label). Several scales
+    may use one code for different words, so columns go by label: one column per distinct label, in
+    the order labels first appear; scales that share a label share its column, and a row stays empty
+    under the labels its question's scale does not have. A code without a label is headed 'Phương án X'.
+    """
+    labels, slots = _option_columns(rows, option_labels or {})
     data = []
     for r in rows:
-        groups = " + ".join(group_names.get(g, g) for g in r.groups)
+        base, column = slots[r.question]
+        counts = base.copy()
+        for code, n in r.counts.items():
+            counts[column[code]] += n
         data.append(
             [
                 r.unit,
                 unit_names.get(r.unit, r.unit),
-                groups,
+                " + ".join(group_names.get(g, g) for g in r.groups),
                 r.question,
                 area_names.get(r.area, r.area),
-                *(r.counts.get(o, 0) for o in options),
+                *counts,
                 r.valid,
                 None if r.mean_weight is None else round(float(r.mean_weight), 4),
                 None if r.points is None else round(float(r.points), 4),
             ]
         )
-    headers = H_DETAIL + tuple(f"Phương án {o}" for o in options) + H_DETAIL_END
     return SheetTable(
         "Chi tiết khảo sát",
         "Chi tiết kết quả điều tra xã hội học (đơn vị × nhóm × câu hỏi)",
-        headers,
+        H_DETAIL + tuple(labels) + H_DETAIL_END,
         data,
-        (TEXT,) * 5 + (INTEGER,) * (len(options) + 1) + ("0.0000", "0.0000"),
+        (TEXT,) * 5 + (INTEGER,) * (len(labels) + 1) + (WEIGHT, WEIGHT),
     )
+
+
+def _option_columns(
+    rows: Sequence[DetailRow], option_labels: Mapping[str, Mapping[str, str]]
+) -> tuple[list[str], dict[str, tuple[list[int | None], dict[str, int]]]]:
+    """The option columns' headings, and per question its empty counts row and each code's column."""
+    seen: dict[str, set[str]] = {}
+    for r in rows:
+        seen.setdefault(r.question, set()).update(r.counts)
+    labels: dict[str, int] = {}
+    for q in seen:
+        for label in option_labels.get(q, {}).values():
+            labels.setdefault(label, len(labels))
+    unlabelled = sorted({c for q, codes in seen.items() for c in codes if c not in option_labels.get(q, {})})
+    for code in unlabelled:
+        labels.setdefault(texts.UNNAMED_OPTION.format(code=code), len(labels))
+    slots = {}
+    for q, codes in seen.items():
+        own = option_labels.get(q, {})
+        column = {code: labels[label] for code, label in own.items()}
+        extra = sorted(codes - own.keys()) if own else unlabelled
+        column |= {c: labels[texts.UNNAMED_OPTION.format(code=c)] for c in extra}
+        base: list[int | None] = [None] * len(labels)
+        for j in column.values():
+            base[j] = 0
+        slots[q] = (base, column)
+    return list(labels), slots
+
+
+def describe_rounding(rules: IndexRules) -> str:
+    """'2 chữ số thập phân, làm tròn nửa lên, ở mức câu hỏi' (the information sheet's words)."""
+    return ", ".join(
+        (
+            texts.DIGITS.format(digits=rules.digits),
+            texts.ROUNDING_MODES[rules.mode],
+            texts.ROUNDING_STAGES[rules.stage],
+        )
+    )
+
+
+def describe_tie_break(tie_break: Sequence[str], area_names: Mapping[str, str]) -> str:
+    """What decides between equal totals, in words: a source's name or an area's name, in order."""
+    if not tie_break:
+        return texts.NO_TIE_BREAK
+    return ", rồi ".join(texts.SOURCES.get(k) or area_names.get(k, k) for k in tie_break)
+
+
+def describe_missing(missing: Sequence[str], unit_names: Mapping[str, str]) -> str:
+    """`IndexResult.missing` ('SO-NV: survey') in words: 'Sở Nội vụ: điểm điều tra xã hội học'; 'không'."""
+    if not missing:
+        return texts.NONE_MISSING
+    words = []
+    for item in missing:
+        unit, _, source = item.partition(": ")
+        words.append(f"{unit_names.get(unit, unit)}: {texts.SOURCES.get(source, source)}")
+    return "; ".join(words)
 
 
 def info_sheet(lines: Sequence[tuple[str, Any]]) -> SheetTable:
@@ -216,56 +286,3 @@ def info_sheet(lines: Sequence[tuple[str, Any]]) -> SheetTable:
     return SheetTable(
         "Thông tin", "Thông tin về tệp số liệu", ("Nội dung", "Giá trị"), [[k, v] for k, v in lines], (TEXT, TEXT)
     )
-
-
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def write_workbook(sheets: Sequence[SheetTable], target: str | Path | IO[bytes]) -> None:
-    """Write the sheets: numbers as numbers with formats, frozen headers, widths, A4 landscape."""
-    if not sheets:
-        raise ValueError("no sheet to write")
-    wb = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for table in sheets:
-        ws = wb.create_sheet(table.name)
-        widths = [min(max(len(h) * 0.6, 8), 45) for h in table.headers]
-        for row in table.rows[:200]:
-            for i, v in enumerate(row):
-                widths[i] = min(max(widths[i], len(str(v)) + 2 if v is not None else 0), 60)
-        widths[:3] = [max(w, 6) for w in widths[:3]]
-        for i, w in enumerate(widths, 1):
-            ws.column_dimensions[get_column_letter(i)].width = w
-        ws.freeze_panes = "D3" if table.headers[:3] == H_UNIT else "A3"
-        ws.print_title_rows = "1:2"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = "9"  # A4
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        title = WriteOnlyCell(ws, neutralise(table.title))
-        title.font = Font(bold=True, size=13)
-        ws.append([title])
-        heads = []
-        for h in table.headers:
-            c = WriteOnlyCell(ws, neutralise(h))
-            c.font, c.fill = bold, _HEADER_FILL
-            c.alignment = Alignment(wrap_text=True, vertical="center")
-            heads.append(c)
-        ws.append(heads)
-        for row in table.rows:
-            ws.append([_cell(ws, v, fmt) for v, fmt in zip(row, table.formats, strict=True)])
-    wb.save(target)
-
-
-def _cell(ws, value: Any, fmt: str | None) -> Any:
-    if isinstance(value, str):
-        return neutralise(value)
-    if value is None or fmt is None or isinstance(value, bool):
-        return value
-    c = WriteOnlyCell(ws, value)
-    c.number_format = fmt
-    return c

@@ -54,7 +54,16 @@ class Config:
         # Parameters (drafts, token hashes) never reach a log, even with SQL echo switched on.
         self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
         self.TESTING = False
+        self._document_settings()
         self._delivery_settings()
+
+    def _document_settings(self) -> None:
+        """The report's heading block: 'UBND TỈNH SƠN LA / SỞ NỘI VỤ / Số: …/BC-SNV', and who signs."""
+        self.PROVINCE = _env("PROVINCE", "")  # 'Sơn La'; left blank ('……') in the draft when unset
+        self.AGENCY = _env("AGENCY", "Sở Nội vụ")
+        self.AGENCY_CODE = _env("AGENCY_CODE", "SNV")
+        self.REPORT_SIGNER_TITLE = _env("REPORT_SIGNER_TITLE", "GIÁM ĐỐC")
+        self.REPORT_SIGNER = _env("REPORT_SIGNER", "")
 
     def _delivery_settings(self) -> None:
         """Channels (email, Zalo, Telegram) and the outbox worker; a channel left unset is simply off."""

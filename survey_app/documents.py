@@ -7,6 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO
 
+from flask import current_app
+
+from .errors import ServiceError
 from .models import Campaign
 from .services.index.imports import appraisal_max, units_of
 from .services.index.read_model import IndexReadModel
@@ -19,22 +22,30 @@ Target = str | Path | IO[bytes]
 
 def workbook(model: IndexReadModel, target: Target) -> None:
     """Biểu 1, 2, 3, 4… per unit type, the survey detail, the information sheet."""
-    from analysis.workbook import detail_sheet, index_sheets, info_sheet, write_workbook
+    from analysis.workbook import (
+        describe_missing,
+        describe_rounding,
+        describe_tie_break,
+        detail_sheet,
+        index_sheets,
+        info_sheet,
+        write_workbook,
+    )
 
-    pack, campaign = model.pack, model.campaign
-    sheets = index_sheets(model.result, pack.year)
-    sheets.append(detail_sheet(model.detail, model.unit_names, model.group_names, model.area_names))
-    missing = "; ".join(f"{u}: {words.SOURCES.get(s, s)}" for s, units in model.missing.items() for u in units)
+    pack, campaign, result = model.pack, model.campaign, model.result
+    sheets = index_sheets(result, pack.year)
+    labels = {q.code: {o.code: o.label for o in pack.scale_by_code[q.scale].options} for q in pack.questions}
+    sheets.append(detail_sheet(model.detail, model.unit_names, model.group_names, model.area_names, labels))
     sheets.append(
         info_sheet(
             [
                 (words.INFO["campaign"], f"{campaign.code}: {campaign.title}"),
                 (words.INFO["pack"], pack.code),
                 (words.INFO["sha256"], campaign.pack_sha256),
-                (words.INFO["rounding"], words.rounding(pack.rounding_digits, pack.rounding_mode, pack.rounding_stage)),
-                (words.INFO["tie_break"], ", ".join(pack.tie_break) or words.NO_TIE_BREAK),
+                (words.INFO["rounding"], describe_rounding(result.rules)),
+                (words.INFO["tie_break"], describe_tie_break(pack.tie_break, model.area_names)),
                 (words.INFO["k"], pack.anonymity_k),
-                (words.INFO["missing"], missing or words.NONE),
+                (words.INFO["missing"], describe_missing(result.missing, model.unit_names)),
                 (words.INFO["made_at"], format_vn(now())),
             ]
         )
@@ -43,10 +54,11 @@ def workbook(model: IndexReadModel, target: Target) -> None:
 
 
 def report(model: IndexReadModel, target: Target) -> None:
-    """The report draft (DOCX), every number from the read model."""
+    """The report draft (DOCX), every number from the read model; the heading block (province, agency,
+    signer) from the settings, the number and the date left blank for the office to fill in."""
     from analysis.report import ReportInput, write_report
 
-    q = model.questionnaires
+    q, settings = model.questionnaires, current_app.config
     write_report(
         ReportInput(
             model.result,
@@ -54,9 +66,34 @@ def report(model: IndexReadModel, target: Target) -> None:
             words.REPORT_TITLE.format(year=model.pack.year),
             (q.issued, q.returned, q.valid),
             model.simulated,
+            province=settings["PROVINCE"],
+            agency=settings["AGENCY"],
+            agency_code=settings["AGENCY_CODE"],
+            signer_title=settings["REPORT_SIGNER_TITLE"],
+            signer=settings["REPORT_SIGNER"],
         ),
         target,
     )
+
+
+def report_pdf(docx: Path) -> Path:
+    """The PDF copy of a written report beside it (same name, .pdf), made by LibreOffice. Refuses with
+    `document.no_office` when LibreOffice is not installed, `document.pdf_failed` when it made no PDF."""
+    from analysis.office import ConversionError, to_pdf
+
+    try:
+        pdf = to_pdf(docx, docx.parent)
+    except ConversionError as exc:
+        raise ServiceError("document.pdf_failed", name=docx.name, detail=str(exc)) from exc
+    if pdf is None:
+        raise ServiceError("document.no_office")
+    return pdf
+
+
+def office_installed() -> bool:
+    from analysis.office import office_binary
+
+    return office_binary() is not None
 
 
 def figures(model: IndexReadModel) -> list:

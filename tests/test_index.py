@@ -1,5 +1,5 @@
 """The index merge, rounding, ranks, bands, last year's comparison and the report figures, checked
-against values worked out by hand in the comments (tests/index_data.py holds the inputs)."""
+against values worked out by hand in the comments (tests/support/index_data.py holds the inputs)."""
 
 from __future__ import annotations
 

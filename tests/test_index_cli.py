@@ -9,11 +9,13 @@ import sqlalchemy as sa
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
+from survey_app import documents
 from survey_app.extensions import db
 from survey_app.models import AppraisalPoint, IndexStatistics
 from survey_app.services import users
 from survey_app.services.index import build_index
 
+from .support.pdf import read_pdf, require_office
 from .test_appraisal_import import _appraisal_file, small  # noqa: F401  (fixture)
 
 PASSWORD = "mat-khau-dai-0123"
@@ -69,9 +71,32 @@ def test_commands_from_template_to_report(runner, small, tmp_path):  # noqa: F81
     assert not re.search(r"<script[^>]+src=\"https?://", page)  # offline: plotly.js is inside
 
     docx = tmp_path / "bao-cao.docx"
-    run(runner, "report", "draft", "--out", str(docx))
+    assert run(runner, "report", "draft", "--out", str(docx), "--no-pdf") == [f"Đã ghi dự thảo báo cáo vào {docx}."]
     text = "\n".join(p.text for p in Document(str(docx)).paragraphs)
     assert "Kết quả Chỉ số CCHC năm 2024" in text and "Biểu số 1, 2" in text
+    assert not docx.with_suffix(".pdf").exists()
+
+
+def test_report_heading_comes_from_the_settings_and_a_pdf_lies_beside_it(app, runner, small, tmp_path):  # noqa: F811
+    require_office()
+    app.config.update(PROVINCE="Sơn La", REPORT_SIGNER="Nguyễn Văn A")
+    docx = tmp_path / "bao-cao.docx"
+    out = run(runner, "report", "draft", "--out", str(docx))
+    pdf = docx.with_suffix(".pdf")
+    assert out == [f"Đã ghi dự thảo báo cáo vào {docx}.", f"Đã ghi bản PDF vào {pdf}."]
+    head = [p.text for t in Document(str(docx)).tables for row in t.rows for p in row.cells[0].paragraphs]
+    assert "UBND TỈNH SƠN LA" in head and "SỞ NỘI VỤ" in head
+    text = "\n".join(page.text for page in read_pdf(pdf))
+    assert "UBND TỈNH SƠN LA" in text and "Nguyễn Văn A" in text
+
+
+def test_without_libreoffice_the_pdf_is_refused_in_vietnamese(runner, small, tmp_path, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice on the path: the machine without LibreOffice
+    docx = tmp_path / "bao-cao.docx"
+    out = run(runner, "report", "draft", "--out", str(docx), "--pdf", code=1)
+    assert out[-1] == "Error: máy chủ chưa cài LibreOffice nên chưa làm được bản PDF; hãy tải bản DOCX"
+    assert docx.exists()  # the DOCX is written all the same
+    assert run(runner, "report", "draft", "--out", str(docx)) == [f"Đã ghi dự thảo báo cáo vào {docx}."]
 
 
 def test_fill_command(runner, small, tmp_path):  # noqa: F811
@@ -119,7 +144,7 @@ def test_fill_command(runner, small, tmp_path):  # noqa: F811
     assert (ws["B2"].value, ws["B3"].value, ws["C2"].value) == (float(scores["SO-NV"]), float(scores["SO-TC"]), "=1+1")
 
 
-def test_admin_import_preview_then_confirm(app, client, small, tmp_path):  # noqa: F811
+def test_admin_import_preview_then_confirm(app, client, small, tmp_path, monkeypatch):  # noqa: F811
     users.create_user("admin@thu.example", PASSWORD, "admin")
     app.config["WTF_CSRF_ENABLED"] = False
     try:
@@ -163,6 +188,14 @@ def test_admin_import_preview_then_confirm(app, client, small, tmp_path):  # noq
         ):
             r = client.get(f"/admin/index/c/{code}/{url}")
             assert r.status_code == 200 and kind in r.headers["Content-Type"]
+        if documents.office_installed():
+            r = client.get(f"/admin/index/c/{code}/bao-cao.pdf")
+            assert r.status_code == 200 and r.mimetype == "application/pdf" and r.data.startswith(b"%PDF")
+            assert "bao-cao.pdf" in client.get(f"/admin/index/c/{code}/").get_data(as_text=True)
+        monkeypatch.setenv("PATH", str(tmp_path))  # a server without LibreOffice: no link, a message
+        assert "bao-cao.pdf" not in client.get(f"/admin/index/c/{code}/").get_data(as_text=True)
+        r = client.get(f"/admin/index/c/{code}/bao-cao.pdf", follow_redirects=True)
+        assert "máy chủ chưa cài LibreOffice" in r.get_data(as_text=True)
     finally:
         app.config["WTF_CSRF_ENABLED"] = True
 

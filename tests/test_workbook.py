@@ -1,22 +1,36 @@
 """The index workbook: sheet names like the decision, numbers stored as numbers with two-decimal formats,
-frozen headers, A4 landscape, neutralised text, and LibreOffice reading back the same numbers."""
+named styles with thin borders, frozen headers, A4 print set-up, neutralised text, LibreOffice reading back
+the same numbers, and the printed copy (LibreOffice's PDF) with no text drawn over other text."""
 
 from __future__ import annotations
 
 import csv
-import os
-import shutil
 import subprocess
 from decimal import Decimal as D
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 
 from analysis.index import IndexRules, compute_index
-from analysis.survey_detail import survey_detail
-from analysis.workbook import detail_sheet, index_sheets, info_sheet, neutralise, sheet_suffix, write_workbook
+from analysis.office import ConversionError, office_binary, to_pdf
+from analysis.survey_detail import DetailRow, survey_detail
+from analysis.workbook import (
+    describe_missing,
+    describe_rounding,
+    describe_tie_break,
+    detail_sheet,
+    index_sheets,
+    info_sheet,
+    neutralise,
+    sheet_suffix,
+    write_workbook,
+)
 
 from .support.index_data import AREAS, BANDS, CODE_MAP, LAST_YEAR, UNIT_TYPES, UNITS, points_table
+from .support.pdf import read_pdf, require_office
+from .support.son_la_data import son_la_campaign
 
 NAMES = [
     "Biểu 1",
@@ -65,12 +79,10 @@ def _detail():
 def workbook_path(tmp_path):
     result = _result()
     sheets = index_sheets(result, 2024)
-    sheets.append(
-        detail_sheet(
-            _detail(), {"S1": "Sở Nội vụ"}, {"LD": "Lãnh đạo", "CC": "Công chức", "PB": "Phòng"}, {"LV1": "Chỉ đạo"}
-        )
-    )
-    sheets.append(info_sheet([("Đợt khảo sát", "2024"), ("Làm tròn", "2 chữ số")]))
+    groups = {"LD": "Lãnh đạo", "CC": "Công chức", "PB": "Phòng"}
+    labels = {"Q1": {"A": "Tốt", "B": "Khá", "C": "Trung bình", "D": "Kém", "X": "Không đánh giá"}}
+    sheets.append(detail_sheet(_detail(), {"S1": "Sở Nội vụ"}, groups, {"LV1": "Chỉ đạo"}, labels))
+    sheets.append(info_sheet([("Đợt khảo sát", "2024"), ("Làm tròn", describe_rounding(result.rules))]))
     path = tmp_path / "chi-so.xlsx"
     write_workbook(sheets, path)
     return path, result
@@ -112,15 +124,86 @@ def test_sheets_formats_and_print_setup(workbook_path):
         "Nhóm đối tượng",
         "Câu hỏi",
         "Lĩnh vực",
-        "Phương án A",
-        "Phương án B",
-        "Phương án C",
-        "Phương án X",
+        "Tốt",
+        "Khá",
+        "Trung bình",
+        "Kém",
+        "Không đánh giá",
         "Số trả lời hợp lệ",
         "Trọng số bình quân",
         "Điểm",
     ]
+    assert [c.value for c in detail[3]][5:11] == [3, 2, 0, 0, 1, 5]  # CC: 3 Tốt, 2 Khá, 1 don't know
     assert [c.value for c in detail[4]][2] == "Lãnh đạo + Phòng"
+    assert dict(wb["Thông tin"].iter_rows(min_row=3, values_only=True))["Làm tròn"] == (
+        "2 chữ số thập phân, làm tròn nửa lên, ở mức câu hỏi"
+    )
+
+
+def test_print_layout_styles_and_heights(workbook_path):
+    path, _ = workbook_path
+    wb = load_workbook(path)
+    for ws in wb.worksheets:
+        columns = ws.max_column
+        assert ws.page_setup.paperSize == 9 and ws.print_title_rows == "$1:$2", ws.title
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage) == (
+            1,
+            0,
+            True,
+        )
+        assert [str(r) for r in ws.merged_cells.ranges] == [f"A1:{get_column_letter(columns)}1"]
+        title, header = ws.row_dimensions[1].height, ws.row_dimensions[2].height
+        # A header longer than its column wraps: its row holds two lines of 12 pt at least.
+        wraps = any(len(c.value) > ws.column_dimensions[c.column_letter].width for c in ws[2])
+        assert title >= 20 and header >= (30 if wraps else 15), ws.title
+        for cell in [*ws[2], *ws[ws.max_row]]:
+            assert (cell.border.left.style, cell.border.bottom.style) == ("thin", "thin"), cell.coordinate
+        assert ws["A1"].style == "CCHC tiêu đề" and ws["A2"].style == "CCHC tiêu đề cột"
+    # Wide tables print landscape; those that fit the width of a portrait page (3 areas, 8 columns) portrait.
+    orientation = {ws.title: ws.page_setup.orientation for ws in wb.worksheets}
+    assert [orientation[n] for n in ("Biểu 1", "Biểu 2", "Chi tiết khảo sát")] == ["landscape"] * 3
+    assert [orientation[n] for n in ("Biểu 3", "Biểu 3a", "Thông tin")] == ["portrait"] * 3
+    b1 = wb["Biểu 1"]
+    assert b1["G3"].style == "CCHC điểm" and b1["G3"].number_format == "0.00" and b1["J3"].number_format == "0"
+    assert b1["C3"].style == "CCHC chữ" and b1["C3"].font.name == "Times New Roman"
+    # The header with the longest wrapped text sets the height; a long group name makes its row taller.
+    detail = wb["Chi tiết khảo sát"]
+    assert detail.row_dimensions[3].height is None  # one line: the sheet's default height
+    assert wb["Biểu 3"]["D2"].value == "LV1. Chỉ đạo, điều hành (40 điểm)"
+
+
+def test_detail_heads_options_by_label_across_scales():
+    # Two scales use the codes A/B for different words; both have "Không đánh giá" (X), which shares a column.
+    quality = {"A": "Tốt", "B": "Khá", "X": "Không đánh giá"}
+    agree = {"A": "Đồng ý", "B": "Không đồng ý", "X": "Không đánh giá"}
+    rows = [
+        DetailRow("S1", ("CC",), "Q1", "LV1", {"A": 4, "X": 1}, 4, 1, D(1), D(1)),
+        DetailRow("S1", ("CC",), "Q2", "LV1", {"B": 2, "Z": 3}, 2, 0, D(0), D(0)),  # Z: a code without a label
+    ]
+    table = detail_sheet(rows, {}, {}, {}, {"Q1": quality, "Q2": agree})
+    assert table.headers[5:-3] == ("Tốt", "Khá", "Không đánh giá", "Đồng ý", "Không đồng ý", "Phương án Z")
+    # Empty, not 0, under the labels a question's scale does not have.
+    assert [r[5:-3] for r in table.rows] == [[4, 0, 1, None, None, None], [None, None, 0, 0, 2, 3]]
+    assert table.formats[5:-3] == ("0",) * 6
+    # Without labels the columns are the codes seen, sorted, and every count is a number.
+    plain = detail_sheet(rows, {}, {}, {})
+    assert plain.headers[5:-3] == ("Phương án A", "Phương án B", "Phương án X", "Phương án Z")
+    assert [r[5:-3] for r in plain.rows] == [[4, 0, 1, 0], [0, 2, 0, 3]]
+
+
+def test_information_sheet_words():
+    assert describe_rounding(IndexRules(mode="half_even", stage="total", digits=1)) == (
+        "1 chữ số thập phân, làm tròn nửa về số chẵn, ở mức tổng điểm"
+    )
+    assert describe_rounding(IndexRules(stage="area")).endswith("làm tròn nửa lên, ở mức lĩnh vực")
+    assert describe_tie_break((), {}) == "không (bằng điểm thì đồng hạng)"
+    assert describe_tie_break(("survey", "LV2"), {"LV2": "Cải cách thể chế"}) == (
+        "điểm điều tra xã hội học, rồi Cải cách thể chế"
+    )
+    assert describe_missing((), {}) == "không"
+    assert describe_missing(("S1: survey", "H9: satisfaction"), {"S1": "Sở Nội vụ"}) == (
+        "Sở Nội vụ: điểm điều tra xã hội học; H9: điểm hài lòng của người dân"
+    )
 
 
 def test_neutralise_and_suffixes():
@@ -130,17 +213,9 @@ def test_neutralise_and_suffixes():
         sheet_suffix(27)
 
 
-def _libreoffice() -> str | None:
-    found = shutil.which("libreoffice") or shutil.which("soffice")
-    if not found and os.environ.get("REQUIRE_LIBREOFFICE") == "1":
-        pytest.fail("LibreOffice is required (REQUIRE_LIBREOFFICE=1): apt-get install libreoffice-calc-nogui")
-    return found
-
-
 def test_libreoffice_reads_the_same_numbers(workbook_path, tmp_path):
-    office = _libreoffice()
-    if not office:
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
+    require_office()
+    office = office_binary()
     path, result = workbook_path
     out = tmp_path / "csv"
     # Filter options: comma, double quote, UTF-8, from row 1, …, sheet -1 = every sheet to its own file.
@@ -171,3 +246,85 @@ def test_libreoffice_reads_the_same_numbers(workbook_path, tmp_path):
     assert {r[1]: [D(x) for x in r[3:7]] for r in rows[2:]} == {
         u.unit: [u.areas[a].points for a in ("LV1", "LV2", "LV3")] + [u.total] for u in result.of_type("huyen")
     }
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    """The workbook of a campaign the size of Sơn La 2024 (32 units, 3.032 detail rows), printed to PDF."""
+    require_office()
+    c = son_la_campaign()
+    sheets = index_sheets(c.result, 2024)
+    sheets.append(detail_sheet(c.detail, c.unit_names, c.group_names, c.area_names, c.option_labels))
+    sheets.append(
+        info_sheet(
+            [
+                ("Đợt khảo sát", "2024: [MÔ PHỎNG] Điều tra xã hội học xác định Chỉ số cải cách hành chính năm 2024"),
+                ("Mã băm SHA-256 của bộ câu hỏi", "9f" * 32),
+                ("Làm tròn", describe_rounding(c.result.rules)),
+                ("Tiêu chí phụ khi bằng điểm", describe_tie_break(("survey", "LV1"), c.area_names)),
+            ]
+        )
+    )
+    out = tmp_path_factory.mktemp("printed")
+    write_workbook(sheets, out / "chi-so-cchc-2024.xlsx")
+    return sheets, read_pdf(to_pdf(out / "chi-so-cchc-2024.xlsx", out))
+
+
+def _owner(page, sheets):
+    text = " ".join(page.text.split())
+    found = [s for s in sheets if " ".join(s.title.split()) in text]
+    assert len(found) == 1, f"page {page.number}: title of {[s.name for s in found]}"
+    return found[0]
+
+
+def test_printed_workbook_has_no_text_drawn_over_text(printed, record_property):
+    sheets, pages = printed
+    overlaps = [(p.number, a.text, b.text) for p in pages for a, b in p.overlapping()]
+    assert overlaps == []
+    assert not [p.number for p in pages if "###" in p.text]  # a number too wide for its column
+    outside = [p.number for p in pages for r in p.runs if r.left < 0 or r.bottom < 0 or r.right > p.width]
+    assert outside == []
+    # Pages follow the sheets in order, each page repeats its sheet's title and header rows.
+    owners = [_owner(p, sheets).name for p in pages]
+    assert list(dict.fromkeys(owners)) == [s.name for s in sheets]
+    counts = {name: owners.count(name) for name in dict.fromkeys(owners)}
+    assert all(counts[s.name] == 1 for s in sheets if s.name.startswith("Biểu"))  # 20 or 12 units: one page each
+    assert counts["Thông tin"] == 1
+    detail = next(s for s in sheets if s.name == "Chi tiết khảo sát")
+    assert len(detail.rows) / counts["Chi tiết khảo sát"] >= 25  # rows per page, most of them on one line
+    orientation = {name: {p.landscape for p, o in zip(pages, owners, strict=True) if o == name} for name in counts}
+    assert orientation == {name: {name != "Thông tin"} for name in counts}
+    record_property("pages", len(pages))
+    print(
+        f"\n{len(sheets)} sheets on {len(pages)} pages; the detail ({len(detail.rows)} rows) on {counts[detail.name]}"
+    )
+
+
+def test_the_overlap_check_sees_a_header_drawn_over_the_title(tmp_path):
+    # The fault this guards against: a wrapped header row left at the default height.
+    require_office()
+    wb = Workbook()
+    ws = wb.active
+    ws["A1"] = "Biểu số 1. Chỉ số CCHC năm 2024 của Sở, ban, ngành: tổng điểm và xếp hạng"
+    ws["A2"] = "Điểm hài lòng của người dân, tổ chức đối với sự phục vụ của cơ quan hành chính"
+    ws["A2"].alignment = Alignment(wrap_text=True)
+    ws.column_dimensions["A"].width = 12
+    ws["A3"] = 17.75
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    wb.save(tmp_path / "bad.xlsx")
+    (page,) = read_pdf(to_pdf(tmp_path / "bad.xlsx", tmp_path))
+    pairs = {(a.text, b.text) for a, b in page.overlapping()}
+    assert any("Biểu" in a + b or "17.75" in a + b for a, b in pairs), pairs
+
+
+def test_pdf_copy_bad_paths(workbook_path, tmp_path, monkeypatch):
+    require_office()
+    with pytest.raises(FileNotFoundError):
+        to_pdf(tmp_path / "none.xlsx", tmp_path)
+    path, _ = workbook_path
+    with pytest.raises(ConversionError, match="did not convert chi-so.xlsx within 0.01 s"):
+        to_pdf(path, tmp_path, timeout=0.01)  # killed with its children, and said so
+    assert not (tmp_path / "chi-so.pdf").exists()
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice on the PATH: no copy, and no error
+    assert office_binary() is None and to_pdf(path, tmp_path) is None

@@ -151,7 +151,12 @@ def index_stats(code, resamples, seed):
 @command(report_cli, "draft")
 @CAMPAIGN
 @OUT
+@click.option("--pdf/--no-pdf", default=None, help=texts.OPTION_HELP["pdf"])
 @friendly
-def report_draft(code, out):
+def report_draft(code, out, pdf):
     documents.report(build_index(campaigns.get_campaign(code)), out)
     click.echo(fill(texts.REPORT_WRITTEN, out=out))
+    if pdf is None:  # a PDF copy when LibreOffice is there, quietly none when not
+        pdf = documents.office_installed()
+    if pdf:
+        click.echo(fill(texts.PDF_WRITTEN, out=documents.report_pdf(Path(out))))

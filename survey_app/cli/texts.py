@@ -23,6 +23,7 @@ GROUP_HELP = {
     "report": "Dự thảo báo cáo (DOCX).",
 }
 OPTION_HELP = {
+    "pdf": "Ghi thêm bản PDF bên cạnh (LibreOffice); mặc định: có nếu máy đã cài LibreOffice.",
     "campaign": "Mã đợt khảo sát (mặc định: đợt mới nhất).",
     "date": "YYYY-MM-DD [HH:MM], giờ Việt Nam; chỉ có ngày thì mở lúc 00:00, đóng lúc 23:59.",
     "unit": "Chỉ cán bộ của đơn vị có mã này.",
@@ -142,4 +143,5 @@ FILL_REFUSED = "{count} ô đã có dữ liệu ({cells}); không ghi gì. Dùng
 FILLED = "Đã ghi {count} ô vào {out} ({matched} dòng khớp đơn vị)."
 CHARTS_WRITTEN = "Đã ghi biểu đồ vào {out}."
 REPORT_WRITTEN = "Đã ghi dự thảo báo cáo vào {out}."
+PDF_WRITTEN = "Đã ghi bản PDF vào {out}."
 STATS_DONE = "Đã tính thống kê từ {responses} phiếu hợp lệ ({resamples} lần lấy mẫu lại) lúc {at}."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import secrets
+import tempfile
 from pathlib import Path
 
 from flask import (
@@ -26,6 +27,7 @@ from ..security import CHART_CSP
 from ..services.index import build_index, compute_statistics, imports, lastyear, stored_statistics
 from ..services.survey import campaigns
 from ..texts import COLUMNS, fill, say_error
+from ..texts.documents import SOURCES
 from ..timeutil import format_vn
 from . import bp, texts
 
@@ -69,6 +71,8 @@ def overview(code: str):
         model=model,
         result=model.result,
         missing=model.missing,
+        sources=SOURCES,
+        office=documents.office_installed(),
         types=model.types,
         summaries={t: (ts, ss, areas) for t, (ts, ss, areas) in model.summaries.items()},
         charts=charts,
@@ -167,6 +171,22 @@ def report(code: str):
     """The report draft."""
     year = campaigns.get_campaign(code).pack.year
     return _download(_written(documents.report, code), f"bao-cao-chi-so-cchc-{year}.docx", DOCX)
+
+
+@bp.get("/c/<code>/bao-cao.pdf")
+@roles(Role.ADMIN, Role.MONITOR)
+def report_pdf(code: str):
+    """The report draft as PDF (LibreOffice on the server; the page says so when it is not installed)."""
+    model = build_index(campaigns.get_campaign(code))
+    with tempfile.TemporaryDirectory(prefix="bao-cao-") as folder:
+        docx = Path(folder) / f"bao-cao-chi-so-cchc-{model.pack.year}.docx"
+        documents.report(model, docx)
+        try:
+            data = documents.report_pdf(docx).read_bytes()
+        except ServiceError as exc:
+            flash(say_error(exc))
+            return redirect(url_for(".overview", code=code))
+    return _download(data, docx.with_suffix(".pdf").name, "application/pdf")
 
 
 @bp.get("/c/<code>/bieu-do.html")

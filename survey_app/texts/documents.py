@@ -1,6 +1,8 @@
 """Words of the documents: the index workbook's information sheet, the report's and the charts'
 titles, the appraisal form. (The workbook's and report's own tables and phrases live with their
-writers in `analysis/`.)"""
+writers in `analysis/`, with the words for rounding, tie-breaks and sources: `analysis/texts.py`.)"""
+
+from analysis.texts import SOURCES  # noqa: F401  (one name per source, for pages and the terminal)
 
 INFO = {
     "campaign": "Đợt khảo sát",
@@ -12,11 +14,6 @@ INFO = {
     "missing": "Thiếu số liệu",
     "made_at": "Thời điểm lập",
 }
-ROUNDING_MODE = {"half_up": "làm tròn nửa lên", "half_even": "làm tròn nửa về số chẵn"}
-ROUNDING_STAGE = {"question": "ở mức từng câu hỏi", "area": "ở mức lĩnh vực", "total": "ở mức tổng điểm"}
-SOURCES = {"appraisal": "điểm thẩm định", "survey": "điểm điều tra XHH", "satisfaction": "điểm hài lòng"}
-NO_TIE_BREAK = "không (bằng điểm thì đồng hạng)"
-NONE = "không"
 REPORT_TITLE = "Báo cáo kết quả xác định Chỉ số cải cách hành chính năm {year} (dự thảo)"
 CHARTS_TITLE = "Chỉ số CCHC năm {year} – {title}"
 SIMULATED = "Số liệu mô phỏng."
@@ -40,8 +37,3 @@ FORM_HELP = (
     "Tổng điểm thẩm định của một lĩnh vực không được vượt Điểm tối đa thẩm định.",
 )
 FORM_SOURCE = "Đợt khảo sát: {code}; bộ câu hỏi {pack} ({sha})."
-
-
-def rounding(digits: int, mode: str, stage: str) -> str:
-    """'2 chữ số thập phân, làm tròn nửa lên, ở mức từng câu hỏi'."""
-    return f"{digits} chữ số thập phân, {ROUNDING_MODE.get(mode, mode)}, {ROUNDING_STAGE.get(stage, stage)}"

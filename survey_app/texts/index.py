@@ -26,6 +26,9 @@ CODES = {
     "fill.unknown_field": "không có trường {fields}; các trường: {allowed}",
     "fill.unknown_sheet": "không có trang tính «{sheet}»; các trang: {sheets}",
     "fill.sheet_has_pictures": "trang «{sheet}» có biểu đồ hoặc hình ảnh, sẽ bị mất khi lưu: không điền được",
+    # the PDF copy of the report
+    "document.no_office": "máy chủ chưa cài LibreOffice nên chưa làm được bản PDF; hãy tải bản DOCX",
+    "document.pdf_failed": "LibreOffice không chuyển được {name} sang PDF ({detail})",
 }
 
 # The report of an import that was written (the page and the terminal say the same).

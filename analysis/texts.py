@@ -1,0 +1,55 @@
+"""Vietnamese words of the documents (workbook, report, charts) for the codes the index uses."""
+
+from __future__ import annotations
+
+ROUNDING_MODES = {"half_up": "làm tròn nửa lên", "half_even": "làm tròn nửa về số chẵn"}
+ROUNDING_STAGES = {"question": "ở mức câu hỏi", "area": "ở mức lĩnh vực", "total": "ở mức tổng điểm"}
+SOURCES = {
+    "appraisal": "điểm thẩm định",
+    "survey": "điểm điều tra xã hội học",
+    "satisfaction": "điểm hài lòng của người dân",
+}
+DIRECTION = {"up": "Tăng bậc", "same": "Giữ bậc", "down": "Giảm bậc"}
+NO_TIE_BREAK = "không (bằng điểm thì đồng hạng)"
+NONE_MISSING = "không"
+DIGITS = "{digits} chữ số thập phân"
+UNNAMED_OPTION = "Phương án {code}"
+PAGE_FOOTER = "&A – trang &P"  # sheet name and page number at the foot of each printed page
+# The workbook's named styles, by the number format of the cells that use them (Excel shows these names).
+STYLE_NAMES = {
+    "title": "CCHC tiêu đề",
+    "head": "CCHC tiêu đề cột",
+    None: "CCHC chữ",
+    "0": "CCHC số nguyên",
+    "0.00": "CCHC điểm",
+    "0.0000": "CCHC trọng số",
+}
+
+# The report's heading block (Nghị định 30/2020/NĐ-CP, Phụ lục I) and fixed parts.
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+PROVINCE_COMMITTEE = "UBND TỈNH {province}"
+NUMBER = "Số: {number}/BC-{code}"
+PLACE_DATE = "{place}, {date}"
+BLANK_DATE = "ngày … tháng … năm …"
+BLANK = "……"
+REPORT = "BÁO CÁO"
+RECIPIENTS = "Nơi nhận:"
+SIMULATED = "[MÔ PHỎNG] Số liệu trong báo cáo này là số liệu mô phỏng, không phải kết quả thật."
+SUBJECT = "Kết quả xác định Chỉ số cải cách hành chính năm {year} của {types}"
+DEFAULT_RECIPIENTS = ("UBND tỉnh (báo cáo);", "Các sở, ban, ngành, UBND các huyện, thành phố;", "Lưu: VT, CCHC.")
+ANNEX = "PHỤ LỤC"
+ANNEX_TABLE = "Bảng {n}. Kết quả Chỉ số CCHC năm {year} của {type}"
+CHART_CAPTION = "Biểu đồ {n}. {title}"
+
+# Charts.
+CHART_RANKING = "Chỉ số CCHC năm {year} của {type}"
+CHART_CHANGE = "Tăng (+)/giảm (-) tổng điểm so với năm {last} của {type}"
+CHART_AREAS = "Điểm trung bình theo lĩnh vực của {type} (tỷ lệ so với điểm tối đa)"
+CHART_BANDS = "Số đơn vị theo nhóm xếp loại của {type}"
+AXIS_POINTS = "Tổng điểm"
+AXIS_CHANGE = "Điểm tăng (+)/giảm (-)"
+AXIS_PERCENT = "Tỷ lệ so với điểm tối đa (%)"
+AXIS_UNITS = "Số đơn vị"
+YEAR = "Năm {year}"
+NO_BAND = "Chưa xếp nhóm"
