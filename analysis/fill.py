@@ -35,7 +35,7 @@ class FillError(ValueError):
 class UnitValues:
     code: str
     name: str
-    values: Mapping[str, Decimal | float | int | None]  # field name → value (e.g. 'survey' → 17.75)
+    values: Mapping[str, Decimal | float | int | None]  # field name → value (e.g. 'survey' → 17.75); None: leave
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,8 @@ def fill_workbook(
         for f, letter in letters.items():
             cell = ws[f"{letter}{row}"]
             value = unit.values.get(f)
+            if value is None:  # nothing to say (a unit withheld under k): the cell stays as it is
+                continue
             if cell.value not in (None, "") and not force:
                 report.refused.append(cell.coordinate)
                 continue

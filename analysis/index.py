@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from typing import Any
 
+from .disclosure import disclose
 from .ranking import competition_ranks
 
 SOURCES = ("appraisal", "survey", "satisfaction")
@@ -108,6 +109,31 @@ class UnitIndex:
     band: str | None
     band_name: str | None
     last: Comparison | None
+    below_k: bool = False  # published although fewer than k valid responses (the pack's publish_below_k)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """What the disclosure rule needs: valid survey responses about each unit, the pack's k, and whether
+    the pack publishes a unit's index all the same when it has fewer (`publish_below_k`)."""
+
+    responses: Mapping[str, int]
+    k: int
+    publish_below_k: bool = False
+
+    def below(self, unit: str) -> bool:
+        return not disclose(self.responses.get(unit, 0), self.k).shown
+
+
+@dataclass(frozen=True)
+class WithheldUnit:
+    """A unit with fewer than k valid responses, its index not published: 'không đủ mẫu'."""
+
+    unit: str
+    name: str
+    unit_type: str
+    responses: int
+    k: int
 
 
 @dataclass(frozen=True)
@@ -127,9 +153,14 @@ class IndexResult:
     types: tuple[TypeInfo, ...]
     units: tuple[UnitIndex, ...]
     missing: tuple[str, ...] = field(default=())  # 'unit: source' with no points at all
+    withheld: tuple[WithheldUnit, ...] = field(default=())  # under k: neither ranked nor shown
+    k: int | None = None  # the disclosure threshold applied (None: none, figures given as points)
 
     def of_type(self, unit_type: str) -> list[UnitIndex]:
         return [u for u in self.units if u.unit_type == unit_type]
+
+    def withheld_of_type(self, unit_type: str) -> list[WithheldUnit]:
+        return [u for u in self.withheld if u.unit_type == unit_type]
 
     def type_info(self, unit_type: str) -> TypeInfo:
         for t in self.types:
@@ -159,6 +190,7 @@ def compute_index(
     last_year: Table = (),
     code_map: Mapping[str, str] | None = None,
     not_applicable: Mapping[str, Decimal] | None = None,
+    sample: Sample | None = None,
 ) -> IndexResult:
     """Merge the three sources per unit and area, total, rank, band and compare with last year.
 
@@ -166,6 +198,11 @@ def compute_index(
     `last_year` rows carry last year's codes; `code_map` maps an old code to this year's code (a
     renamed unit, or several old units merged into one). `not_applicable` gives, per unit, the points
     of criteria that do not apply to it: they leave its maximum, so its percentage is of what applies.
+
+    With a `sample` the disclosure rule applies: a unit with fewer than k valid survey responses is
+    withheld (`IndexResult.withheld`: not ranked, in no total or average, since its score would show a
+    few people's ratings), or, when the pack says `publish_below_k`, ranked and marked `below_k`.
+    Without one (published figures given as points) every unit is ranked.
     """
     for name, rows in (("units", units), ("unit_types", unit_types), ("areas", areas), ("points", points)):
         require_columns(rows, TABLE_COLUMNS[name], name)
@@ -189,16 +226,30 @@ def compute_index(
             raise ValueError(f"unit {unit!r}: area {area!r} is not an area of type {info[unit]['unit_type']!r}")
         sums[unit][area][source] += dec(row["points"])
         seen.add((unit, source))
-    missing = tuple(f"{u}: {s}" for u in info for s in SOURCES if (u, s) not in seen)
+    withheld = _withheld(info, sample)
+    shown = [u for u in info if u not in {w.unit for w in withheld}]
+    missing = tuple(f"{u}: {s}" for u in shown for s in SOURCES if (u, s) not in seen)
     na = {k: dec(v) for k, v in (not_applicable or {}).items()}
     drafts = [
-        _unit_draft(info[u], known_types[info[u]["unit_type"]], sums[u], na.get(u, Decimal(0)), rules) for u in info
+        _unit_draft(info[u], known_types[info[u]["unit_type"]], sums[u], na.get(u, Decimal(0)), rules) for u in shown
     ]
-    comparisons = _last_year_by_unit(last_year, code_map or {}, set(info))
+    for d in drafts:
+        d["below_k"] = sample is not None and sample.below(d["unit"])
+    comparisons = _last_year_by_unit(last_year, code_map or {}, set(shown))
     ranked: list[UnitIndex] = []
     for t in types:
         ranked += _rank(t.code, [d for d in drafts if d["unit_type"] == t.code], rules, comparisons)
-    return IndexResult(rules, types, tuple(ranked), missing)
+    return IndexResult(rules, types, tuple(ranked), missing, withheld, sample.k if sample else None)
+
+
+def _withheld(info: Mapping[str, Mapping], sample: Sample | None) -> tuple[WithheldUnit, ...]:
+    if sample is None or sample.publish_below_k:
+        return ()
+    return tuple(
+        WithheldUnit(u, row["name"], row["unit_type"], sample.responses.get(u, 0), sample.k)
+        for u, row in info.items()
+        if sample.below(u)
+    )
 
 
 def _type_infos(unit_types: Table, areas: Table) -> tuple[TypeInfo, ...]:

@@ -8,7 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from . import texts
 from .index import IndexResult, UnitIndex
+from .vntext import format_count
 
 
 @dataclass(frozen=True)
@@ -208,3 +210,18 @@ def survey_summary(result: IndexResult, unit_type: str) -> SurveySummary:
         worst,
         pct(worst.value),
     )
+
+
+def disclosure_lines(result: IndexResult, unit_type: str) -> list[str]:
+    """What the documents say under a unit type's results when units had fewer than k valid responses:
+    which were withheld ('không đủ mẫu'), and which were published all the same (`publish_below_k`)."""
+    lines = []
+    withheld = result.withheld_of_type(unit_type)
+    if withheld:
+        units = "; ".join(texts.UNIT_RESPONSES.format(name=w.name, responses=w.responses) for w in withheld)
+        count = format_count(len(withheld))
+        lines.append(texts.WITHHELD_LINE.format(count=count, k=withheld[0].k, units=units))
+    below = [u for u in result.of_type(unit_type) if u.below_k]
+    if below:
+        lines.append(texts.BELOW_K_LINE.format(units=", ".join(u.name for u in below), k=result.k))
+    return lines

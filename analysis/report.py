@@ -21,8 +21,18 @@ from docx.shared import Pt
 
 from . import figures, texts
 from . import report_layout as layout
-from .index import IndexResult, UnitIndex
-from .index_summary import AreaStat, Moves, Named, SurveySummary, TypeSummary, area_stats, survey_summary, type_summary
+from .index import IndexResult, UnitIndex, WithheldUnit
+from .index_summary import (
+    AreaStat,
+    Moves,
+    Named,
+    SurveySummary,
+    TypeSummary,
+    area_stats,
+    disclosure_lines,
+    survey_summary,
+    type_summary,
+)
 from .vntext import format_count, format_date, format_number, format_percent, format_trimmed
 from .workbook import sheet_suffix
 
@@ -193,7 +203,7 @@ def write_report(data: ReportInput, target: str | Path | IO[bytes]) -> None:
         name = _lead(t.name)
         layout.heading(doc, f"{n}. Đối với {name}", 2)
         layout.heading(doc, f"a) Kết quả chung (Biểu số 1{s}, 2{s})", 3)
-        for line in general_paragraphs(result, general, last_year):
+        for line in general_paragraphs(result, general, last_year) + disclosure_lines(result, t.code):
             layout.body(doc, line)
         if charts:
             charts.add(figures.ranking_chart(result, t.code), texts.CHART_RANKING.format(year=data.year, type=name))
@@ -206,16 +216,21 @@ def write_report(data: ReportInput, target: str | Path | IO[bytes]) -> None:
             layout.body(doc, line)
         if charts:
             charts.add(figures.area_chart(areas), texts.CHART_AREAS.format(type=name))
+    unranked = [t for t in result.types if not result.of_type(t.code) and result.withheld_of_type(t.code)]
+    for n, t in enumerate(unranked, start=len(types) + 1):  # every unit of the type under k
+        layout.heading(doc, f"{n}. Đối với {_lead(t.name)}", 2)
+        for line in disclosure_lines(result, t.code):
+            layout.body(doc, line)
     layout.heading(doc, "III. NHẬN XÉT CHUNG", 1)
     for _, t in types:
         layout.body(doc, gap_paragraph(summaries[t.code][1], data.year, last_year))
     layout.signature(doc, data.recipients, data.signer_title, data.signer)
     layout.page_break(doc)
     layout.centred(doc, texts.ANNEX, bold=True)
-    for n, (_, t) in enumerate(types, start=1):
+    for n, t in enumerate([t for _, t in types] + unranked, start=1):
         caption = layout.centred(doc, texts.ANNEX_TABLE.format(n=n, year=data.year, type=_lead(t.name)), bold=True)
         caption.paragraph_format.keep_with_next = True
-        _unit_table(doc, result.of_type(t.code), last_year)
+        _unit_table(doc, result.of_type(t.code), last_year, result.withheld_of_type(t.code))
     doc.save(target)
 
 
@@ -252,7 +267,7 @@ class _Charts:
         layout.picture(self.doc, figures.chart_png(figure), texts.CHART_CAPTION.format(n=self.count, title=caption))
 
 
-def _unit_table(doc, units: Sequence[UnitIndex], last_year: int) -> None:
+def _unit_table(doc, units: Sequence[UnitIndex], last_year: int, withheld: Sequence[WithheldUnit] = ()) -> None:
     header = (
         "Xếp hạng",
         "Đơn vị",
@@ -282,4 +297,6 @@ def _unit_table(doc, units: Sequence[UnitIndex], last_year: int) -> None:
                 str(last.last_rank) if last and last.last_rank is not None else "",
             )
         )
+    for w in withheld:  # no figure: the reason across the figure columns' first cell
+        rows.append(("", w.name, texts.WITHHELD.format(responses=w.responses, k=w.k), "", "", "", "", "", "", ""))
     layout.table(doc, header, rows, (1.25, 3.65, 1.5, 1.5, 1.35, 1.5, 1.5, 1.25, 1.6, 1.4), centre=(0, 7, 9))

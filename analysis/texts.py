@@ -53,3 +53,15 @@ AXIS_PERCENT = "Tỷ lệ so với điểm tối đa (%)"
 AXIS_UNITS = "Số đơn vị"
 YEAR = "Năm {year}"
 NO_BAND = "Chưa xếp nhóm"
+
+# The disclosure rule in the documents: a unit under k is withheld, or published as the pack says.
+WITHHELD = "Không đủ mẫu ({responses}/{k} phiếu hợp lệ): không xếp hạng"
+WITHHELD_LINE = (
+    "Có {count} đơn vị không đủ mẫu điều tra xã hội học (dưới {k} phiếu hợp lệ) nên không xác định Chỉ số, "
+    "không xếp hạng và không tính vào các giá trị trung bình: {units}."
+)
+BELOW_K_LINE = (
+    "Chỉ số của {units} được công bố dù chưa đủ {k} phiếu hợp lệ, theo quy định của bộ câu hỏi "
+    "(publish_below_k); điểm điều tra xã hội học của các đơn vị này phản ánh ý kiến của rất ít người."
+)
+UNIT_RESPONSES = "{name} ({responses} phiếu)"

@@ -120,7 +120,8 @@ def index_sheets(result: IndexResult, year: int | str) -> list[SheetTable]:
                         u.band or "",
                     ]
                     for i, u in enumerate(units, 1)
-                ],
+                ]
+                + _withheld_rows(result, t.code, len(H_TOTALS), len(H_TOTALS) - 1),
                 (INTEGER, TEXT, TEXT) + (POINTS,) * 6 + (INTEGER, TEXT),
                 UNIT_FREEZE,
             )
@@ -130,7 +131,8 @@ def index_sheets(result: IndexResult, year: int | str) -> list[SheetTable]:
                 f"Biểu 2{s}",
                 f"Biểu số 2{s}. So sánh Chỉ số CCHC năm {year} với năm trước của {t.name}",
                 H_UNIT + H_COMPARE,
-                [[i, u.unit, u.name, *_compare_cells(u)] for i, u in enumerate(units, 1)],
+                [[i, u.unit, u.name, *_compare_cells(u)] for i, u in enumerate(units, 1)]
+                + _withheld_rows(result, t.code, len(H_COMPARE), len(H_COMPARE) - 1),
                 (INTEGER, TEXT, TEXT, POINTS, INTEGER, POINTS, INTEGER, POINTS, INTEGER, TEXT),
                 UNIT_FREEZE,
             )
@@ -144,25 +146,38 @@ def index_sheets(result: IndexResult, year: int | str) -> list[SheetTable]:
                 [
                     [i, u.unit, u.name, *(u.areas[a[0]].points for a in t.areas), u.total, u.rank]
                     for i, u in enumerate(units, 1)
-                ],
+                ]
+                + _withheld_rows(result, t.code, len(t.areas) + 2, len(t.areas) + 1),
                 (INTEGER, TEXT, TEXT) + (POINTS,) * (len(t.areas) + 1) + (INTEGER,),
                 UNIT_FREEZE,
             )
         )
         for n, (code, name, _) in enumerate(t.areas, start=4):
-            sheets.append(_area_sheet(f"Biểu {n}{s}", f"Biểu số {n}{s}. {name} – {t.name}", units, code, result))
+            sheets.append(_area_sheet(f"Biểu {n}{s}", f"Biểu số {n}{s}. {name} – {t.name}", t.code, code, result))
     return sheets
 
 
-def _area_sheet(sheet: str, title: str, units: Sequence[UnitIndex], area: str, result: IndexResult) -> SheetTable:
+def _area_sheet(sheet: str, title: str, unit_type: str, area: str, result: IndexResult) -> SheetTable:
+    units = result.of_type(unit_type)
     ranks = competition_ranks([u.areas[area].points for u in units])
     rows = []
     for i, (u, rank) in enumerate(zip(units, ranks, strict=True), 1):
         a = u.areas[area]
         pct = result.rules.round(a.points * 100 / a.max_points) if a.max_points else None
         rows.append([i, u.unit, u.name, a.appraisal, a.survey, a.satisfaction, a.points, a.max_points, pct, rank])
+    rows += _withheld_rows(result, unit_type, len(H_AREA), len(H_AREA) - 1)
     formats = (INTEGER, TEXT, TEXT) + (POINTS,) * 6 + (INTEGER,)
     return SheetTable(sheet, title, H_UNIT + H_AREA, rows, formats, UNIT_FREEZE)
+
+
+def _withheld_rows(result: IndexResult, unit_type: str, width: int, at: int) -> list[list[Any]]:
+    """Rows after the ranked ones for units under k: code and name, no figure, the reason in column `at`."""
+    rows = []
+    for w in result.withheld_of_type(unit_type):
+        cells: list[Any] = [None] * width
+        cells[at] = texts.WITHHELD.format(responses=w.responses, k=w.k)
+        rows.append([None, w.unit, w.name, *cells])
+    return rows
 
 
 def _compare_cells(u: UnitIndex) -> list[Any]:

@@ -51,12 +51,18 @@ def test_commands_from_template_to_report(runner, small, tmp_path):  # noqa: F81
     assert run(runner, "satisfaction", "import", str(good)) == ["Đã nhập điểm hài lòng của 2 đơn vị."]
 
     xlsx = tmp_path / "chi-so-cchc-2024.xlsx"
-    assert run(runner, "index", "export", "--out", str(xlsx))[0] == f"2 đơn vị; đã ghi bảng chỉ số vào {xlsx}."
+    assert run(runner, "index", "export", "--out", str(xlsx)) == [
+        f"1 đơn vị; đã ghi bảng chỉ số vào {xlsx}.",
+        "Có 01 đơn vị không đủ mẫu điều tra xã hội học (dưới 3 phiếu hợp lệ) nên không xác định Chỉ số, "
+        "không xếp hạng và không tính vào các giá trị trung bình: Sở Tài chính (0 phiếu).",
+    ]
     wb = load_workbook(xlsx)
     assert wb.sheetnames[:4] == ["Biểu 1", "Biểu 2", "Biểu 3", "Biểu 4"] and "Thông tin" in wb.sheetnames
     result = build_index(c).result
     b1 = {r[1]: r[6] for r in wb["Biểu 1"].iter_rows(min_row=3, values_only=True)}
-    assert b1 == {u.unit: float(u.total) for u in result.units}
+    assert b1 == {"SO-NV": float(result.units[0].total), "SO-TC": None}  # SO-TC: no answer, under k
+    withheld = [r for r in wb["Biểu 1"].iter_rows(min_row=3, values_only=True) if r[1] == "SO-TC"]
+    assert withheld == [(None, "SO-TC", "Sở Tài chính", *[None] * 7, "Không đủ mẫu (0/3 phiếu hợp lệ): không xếp hạng")]
     info = dict(wb["Thông tin"].iter_rows(min_row=3, values_only=True))
     assert info["Mã băm SHA-256 của bộ câu hỏi"] == c.pack_sha256
     detail = list(wb["Chi tiết khảo sát"].iter_rows(min_row=3, values_only=True))
@@ -104,8 +110,8 @@ def test_fill_command(runner, small, tmp_path):  # noqa: F811
     ws = wb.active
     ws.title = "Sở"
     ws.append(["Đơn vị", "XHH", "Ghi chú"])
-    ws.append(["so noi vu", None, "=1+1"])
-    ws.append(["Sở Tài chính", 5, None])
+    ws.append(["so noi vu", 5, "=1+1"])
+    ws.append(["Sở Tài chính", None, None])
     path = tmp_path / "theirs.xlsx"
     wb.save(path)
     scores = {u.unit: u.survey for u in build_index(small.campaign).result.units}
@@ -123,8 +129,8 @@ def test_fill_command(runner, small, tmp_path):  # noqa: F811
         "survey=B",
         code=1,
     )
-    assert out[-1].startswith("Error: 1 ô đã có dữ liệu (B3)")
-    assert load_workbook(path)["Sở"]["B2"].value is None  # refused: nothing saved
+    assert out[-1].startswith("Error: 1 ô đã có dữ liệu (B2)")
+    assert load_workbook(path)["Sở"]["B2"].value == 5  # refused: nothing saved
     out = run(
         runner,
         "index",
@@ -139,9 +145,13 @@ def test_fill_command(runner, small, tmp_path):  # noqa: F811
         "survey=B",
         "--force",
     )
-    assert out == ["dòng 1 không khớp đơn vị nào: 'Đơn vị'", f"Đã ghi 2 ô vào {path} (2 dòng khớp đơn vị)."]
+    assert out == [
+        "dòng 1 không khớp đơn vị nào: 'Đơn vị'",
+        "để trống Sở Tài chính: không đủ mẫu (0/3 phiếu hợp lệ)",  # no answer about it: under k
+        f"Đã ghi 1 ô vào {path} (2 dòng khớp đơn vị).",
+    ]
     ws = load_workbook(path)["Sở"]
-    assert (ws["B2"].value, ws["B3"].value, ws["C2"].value) == (float(scores["SO-NV"]), float(scores["SO-TC"]), "=1+1")
+    assert (ws["B2"].value, ws["B3"].value, ws["C2"].value) == (float(scores["SO-NV"]), None, "=1+1")
 
 
 def test_admin_import_preview_then_confirm(app, client, small, tmp_path, monkeypatch):  # noqa: F811

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from analysis.index_summary import disclosure_lines
+
 from .. import documents
 from ..services.index import build_index, compute_statistics, imports, lastyear
 from ..services.survey import campaigns
@@ -69,6 +71,9 @@ def index_export(code, out):
     click.echo(fill(texts.INDEX_WRITTEN, count=len(model.result.units), out=out))
     for source, units in model.missing.items():
         click.echo(fill(texts.MISSING, source=SOURCES.get(source, source), units=", ".join(units)))
+    for t in model.result.types:
+        for line in disclosure_lines(model.result, t.code):
+            click.echo(line)
 
 
 @command(index_cli, "fill")
@@ -112,6 +117,7 @@ def index_fill(code, workbook, sheet, unit_column, columns, out, force):
         )
         for u in result.units
     ]
+    units += [UnitValues(w.unit, w.name, dict.fromkeys(pairs)) for w in result.withheld]  # matched, left empty
     try:
         report = fill_workbook(workbook, out or workbook, sheet, unit_column, pairs, units, force=force)
     except FillError as exc:
@@ -124,6 +130,8 @@ def index_fill(code, workbook, sheet, unit_column, columns, out, force):
         raise click.ClickException(
             fill(texts.FILL_REFUSED, count=len(report.refused), cells=", ".join(report.refused[:10]))
         )
+    for w in result.withheld:
+        click.echo(fill(texts.FILL_WITHHELD, unit=w.name, responses=w.responses, k=w.k))
     click.echo(fill(texts.FILLED, count=len(report.written), out=out or workbook, matched=len(report.matched)))
 
 

@@ -19,6 +19,8 @@ from flask import (
     url_for,
 )
 
+from analysis.index_summary import disclosure_lines
+
 from .. import documents
 from ..auth import roles
 from ..errors import NotFound, ServiceError
@@ -72,6 +74,7 @@ def overview(code: str):
         result=model.result,
         missing=model.missing,
         sources=SOURCES,
+        disclosure=[line for t in model.result.types for line in disclosure_lines(model.result, t.code)],
         office=documents.office_installed(),
         types=model.types,
         summaries={t: (ts, ss, areas) for t, (ts, ss, areas) in model.summaries.items()},

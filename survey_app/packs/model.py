@@ -119,6 +119,7 @@ class Pack:
     rounding_stage: str
     anonymous: bool
     anonymity_k: int
+    publish_below_k: bool
     min_seconds: int | None
     max_reminders: int
     bands: tuple[Band, ...]
@@ -177,6 +178,7 @@ class Pack:
             rounding_stage=d["rounding"]["stage"],
             anonymous=d.get("anonymous", True),
             anonymity_k=d.get("anonymity_k", 3),
+            publish_below_k=d.get("publish_below_k", False),
             min_seconds=d.get("min_seconds"),
             max_reminders=d.get("max_reminders", 3),
             bands=tuple(Band(b["code"], b["name"], dec(b["min_percent"])) for b in d["bands"]),

@@ -46,6 +46,7 @@ PACK = _obj(
     wording_note={"type": "string"},
     anonymous={"type": "boolean"},
     anonymity_k={"type": "integer", "minimum": 1},
+    publish_below_k={"type": "boolean"},
     min_seconds={"type": "integer", "minimum": 0},
     max_reminders={"type": "integer", "minimum": 0},
     units_file={"type": "string", "pattern": r"^[A-Za-z0-9._-]+\.csv$"},

@@ -12,7 +12,7 @@ from functools import cached_property
 
 import sqlalchemy as sa
 
-from analysis.index import BandRule, IndexResult, IndexRules, compute_index
+from analysis.index import BandRule, IndexResult, IndexRules, Sample, compute_index
 from analysis.index_summary import AreaStat, SurveySummary, TypeSummary, area_stats, survey_summary, type_summary
 from analysis.survey_detail import DetailRow, survey_detail
 
@@ -46,6 +46,7 @@ class IndexData:
     not_applicable: dict[str, Decimal]
     rules: IndexRules
     self_assessment: list[dict]  # unit, self_assessed, appraised (units that gave a self-assessment)
+    sample: Sample  # valid responses per unit, k: the disclosure rule's input
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ def build_index(campaign: Campaign) -> IndexReadModel:
         data.last_year,
         data.code_map,
         data.not_applicable,
+        data.sample,
     )
     missing: dict[str, list[str]] = defaultdict(list)
     for entry in result.missing:  # "UNIT: source"
@@ -169,7 +171,28 @@ def index_data(campaign: Campaign) -> IndexData:
         not_applicable=dict(na),
         rules=index_rules(pack),
         self_assessment=[dict(unit=u, self_assessed=a[0], appraised=a[1]) for u, a in sums.items() if a[2]],
+        sample=_sample(campaign),
     )
+
+
+def _sample(campaign: Campaign) -> Sample:
+    responses: dict[str, int] = defaultdict(int)
+    for unit, _, n in response_counts(campaign):
+        responses[unit] += n
+    return Sample(dict(responses), campaign.pack.anonymity_k, campaign.pack.publish_below_k)
+
+
+def response_counts(campaign: Campaign) -> list[tuple[str, str, int]]:
+    """Valid responses about each unit, per respondent group: (unit code, group code, count)."""
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            sa.select(Unit.code, RespondentGroup.code, ResponseCount.responses)
+            .join(Unit, Unit.id == ResponseCount.unit_id)
+            .join(RespondentGroup, RespondentGroup.id == ResponseCount.group_id)
+            .where(ResponseCount.campaign_id == campaign.id)
+        )
+    ]
 
 
 def question_table(pack: Pack) -> list[dict]:
@@ -184,15 +207,7 @@ def _detail_rows(campaign: Campaign) -> list[DetailRow]:
         dict(unit=u, group=g, question=q, option=o, weight=weight[q].get(o), count=n)
         for u, g, q, o, n in tally_rows(campaign)
     ]
-    counts = [
-        dict(unit=u, group=g, responses=n)
-        for u, g, n in db.session.execute(
-            sa.select(Unit.code, RespondentGroup.code, ResponseCount.responses)
-            .join(Unit, Unit.id == ResponseCount.unit_id)
-            .join(RespondentGroup, RespondentGroup.id == ResponseCount.group_id)
-            .where(ResponseCount.campaign_id == campaign.id)
-        )
-    ]
+    counts = [dict(unit=u, group=g, responses=n) for u, g, n in response_counts(campaign)]
     return survey_detail(tallies, question_table(pack), counts, pack.anonymity_k)
 
 

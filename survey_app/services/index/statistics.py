@@ -50,12 +50,13 @@ def compute_statistics(model: IndexReadModel, n_resamples: int = 1000, seed: int
     units = {u["unit"]: u["unit_type"] for u in model.data.units}
     answers = response_answers(campaign)
     questions = question_table(pack)
+    shown = {u.unit: u.unit_type for u in model.result.units}  # units under k get no interval
     boot = None
-    if answers:
+    if answers and shown:
         boot = bootstrap_survey_scores(
-            answers,
+            [a for a in answers if a["unit"] in shown],
             questions,
-            units,
+            shown,
             method=pack.scoring_method,
             group_weights={g.code: g.weight for g in pack.groups if g.weight is not None},
             n_resamples=n_resamples,
