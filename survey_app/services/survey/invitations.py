@@ -122,12 +122,13 @@ def reissue_invitation(campaign: Campaign, person_key: str = "", respondent_id: 
         .with_for_update()
     ).all()
     if not found:
-        raise NotFound("no_live_invitation", person=person_key or respondent_id, campaign=campaign.code)
+        named = person_key or (db.session.get(Respondent, respondent_id) or Respondent(full_name="")).full_name
+        raise NotFound("no_live_invitation", person=named, campaign=campaign.code)
     if len(found) > 1:
         raise ServiceError("phone_shared", count=len(found), phone=phone)
     old = found[0]
     if old.status == InvitationStatus.SUBMITTED:
-        raise ServiceError("reissue_after_submit", person=person_key)
+        raise ServiceError("reissue_after_submit", person=person_key or old.respondent.full_name)
     new = _new_invitation(campaign.id, old.respondent_id)
     new.status, new.opened_at, new.started_at, new.draft = old.status, old.opened_at, old.started_at, old.draft
     old.revoked_at, old.draft = now(), None
