@@ -221,7 +221,9 @@ def test_removing_revokes_the_link_cancels_messages_and_counts_no_more(app, clie
     assert live("p4@thu.example") is None
     assert queue.queue_invitations(admin.campaign, "email").queued == 0
     again = client.post(f"/admin/c/T/roster/people/{p4}/remove", data={"confirm": "1"}, follow_redirects=True)
-    assert flashes(again.get_data(as_text=True)) == ["Người Thử 4 đã được rút khỏi danh sách; hãy đưa trở lại danh sách trước khi sửa."]
+    assert flashes(again.get_data(as_text=True)) == [
+        "Người Thử 4 đã được rút khỏi danh sách; hãy đưa trở lại danh sách trước khi sửa."
+    ]
 
     # Back on the list through the add form (the page's restore button posts the same fields).
     back = client.post("/admin/c/T/roster/people", data=people.get_person(admin.campaign, p4).form())
