@@ -16,7 +16,7 @@ from survey_app.services.survey.invitations import hash_token
 
 from .support.browser import ARTIFACTS
 from .support.campaigns import make_campaign, person, write_csv
-from .support.delivery import LINK, Inbox, SmtpServer, body_text, configure_email
+from .support.delivery import LINK, body_text, loopback_smtp
 from .test_dashboard_browser import Watched
 
 pytestmark = pytest.mark.browser
@@ -28,11 +28,8 @@ VI_HEADER = ["Mã đơn vị", "Mã nhóm", "Họ và tên", "Chức vụ", "Ema
 
 @pytest.fixture
 def smtp(app, monkeypatch):
-    inbox = Inbox()
-    server = SmtpServer(inbox).start()
-    configure_email(monkeypatch, app, server.port)
-    yield server
-    server.stop()
+    with loopback_smtp(app, monkeypatch) as server:
+        yield server
 
 
 def test_roster_to_delivered_invitations_in_the_browser(app, tmp_path, smtp, live_server, browser, monkeypatch):  # noqa: F811

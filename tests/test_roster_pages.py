@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from survey_app.extensions import db
 from survey_app.models import AuditEntry, ProgressCounter, Respondent, RespondentGroup, Unit
 from survey_app.services import tabular
-from survey_app.services.survey import people, roster, tallies
+from survey_app.services.survey import people, roster
 
 from .support.campaigns import RESPONDENT_HEADER, person
-from .support.pages import flashes, hidden, sign_in, staff, text_of, upload
+from .support.pages import flashes, hidden, progress_equals_rebuild, sign_in, staff, text_of, upload
 
 VI_HEADER = ["Mã đơn vị", "Mã nhóm", "Họ và tên", "Chức vụ", "Email", "Số điện thoại"]
 
@@ -71,14 +71,6 @@ def expected_counts(campaign, rows: list[list]) -> dict[str, int]:
         else:
             found["unchanged"] += 1
     return found
-
-
-def progress_equals_rebuild(campaign) -> bool:
-    live = tallies.snapshot(campaign)["progress_counter"]
-    tallies.rebuild_progress(campaign)
-    rebuilt = tallies.snapshot(campaign)["progress_counter"]
-    db.session.rollback()
-    return live == rebuilt
 
 
 def test_preview_counts_what_changes_and_confirm_writes_exactly_that(app, client, admin):

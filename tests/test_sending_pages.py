@@ -24,8 +24,14 @@ from survey_app.services.survey import invitations, people, responding
 from survey_app.timeutil import now
 
 from .support.campaigns import full_answers
-from .support.delivery import Inbox, SmtpServer, configure_email
+from .support.delivery import loopback_smtp
 from .support.pages import flashes, sign_in, staff, text_of
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    with loopback_smtp(app, monkeypatch) as server:
+        yield server
 
 
 @pytest.fixture
@@ -34,15 +40,6 @@ def admin(app, client, sonla, tmp_path, monkeypatch):
     sign_in(client, staff("admin"))
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     return sonla
-
-
-@pytest.fixture
-def smtp(app, monkeypatch):
-    inbox = Inbox()
-    server = SmtpServer(inbox).start()
-    configure_email(monkeypatch, app, server.port)
-    yield server
-    server.stop()
 
 
 def progress(client, batch=None) -> dict:

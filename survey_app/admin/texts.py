@@ -1,6 +1,8 @@
 """What Home Affairs staff read in flash messages and labels of the admin pages, in one place.
 (Refusals of the services come from the shared catalogue, `survey_app.texts`.)"""
 
+from ..texts.survey import COLUMNS
+
 BAD_LOGIN = "Email hoặc mật khẩu không đúng."
 SIGNED_OUT = "Đã đăng xuất khỏi mọi thiết bị đang dùng tài khoản này."
 REMIND_QUEUED = "Đã xếp hàng {queued} lời nhắc; {skipped} người được bỏ qua."
@@ -26,18 +28,7 @@ CHANGE_KINDS = {
     "unchanged": "Không đổi",
 }
 # The fields of a change, as the preview names them (units and groups by code).
-CHANGE_FIELDS = {
-    "unit_id": "Mã đơn vị",
-    "group_id": "Mã nhóm",
-    "name": "Tên đơn vị",
-    "unit_type": "Loại đơn vị",
-    "full_name": "Họ và tên",
-    "position": "Chức vụ",
-    "email": "Email",
-    "phone": "Số điện thoại",
-    "zalo_id": "Zalo",
-    "telegram_username": "Telegram",
-}
+CHANGE_FIELDS = COLUMNS | {"unit_id": COLUMNS["unit_code"], "group_id": COLUMNS["group_code"]}
 IMPORTED_UNITS = "Đã nhập danh sách đơn vị: {created} mới, {updated} cập nhật, {unchanged} không đổi."
 IMPORTED_PEOPLE = (
     "Đã nhập danh sách cán bộ: {created} mới, {updated} cập nhật (trong đó {moved} chuyển đơn vị hoặc nhóm, "

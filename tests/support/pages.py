@@ -6,7 +6,9 @@ import html
 import io
 import re
 
+from survey_app.extensions import db
 from survey_app.services import users
+from survey_app.services.survey import tallies
 
 PASSWORD = "mat-khau-dai-0123"
 
@@ -45,3 +47,13 @@ def flashes(page: str) -> list[str]:
 def text_of(page: str) -> str:
     """The page's text without tags, entities resolved, spaces collapsed."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def progress_equals_rebuild(campaign) -> bool:
+    """The live funnel counters equal what `tallies.rebuild_progress` computes from the invitations."""
+    db.session.expire_all()
+    live = tallies.snapshot(campaign)["progress_counter"]
+    tallies.rebuild_progress(campaign)
+    rebuilt = tallies.snapshot(campaign)["progress_counter"]
+    db.session.rollback()
+    return live == rebuilt
