@@ -255,9 +255,9 @@ def _queue(campaign: Campaign, plans: list, explicit: bool, audit_as: tuple[str,
     action, target, unit = audit_as
     scope = {"unit": unit} if unit else {}
     audit.record(action, campaign.code, target, queued=len(fresh), already=len(rows) - len(fresh), **scope)
+    report.batch = at if fresh else None
     db.session.commit()
     report.queued, report.already = len(fresh), len(rows) - len(fresh)
-    report.batch = at if fresh else None
     fresh_keys = [r["idempotency_key"] for r in fresh]
     for start in range(0, len(fresh_keys), 5000):
         report.message_ids += db.session.scalars(
