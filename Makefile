@@ -22,10 +22,13 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 .env: | $(BIN)/python
 	$(BIN)/python -c "import secrets; print(f'SECRET_KEY={secrets.token_urlsafe(32)}\nLINK_SECRET={secrets.token_urlsafe(32)}')" > .env
 
+# A delivery worker runs beside gunicorn and stops with it, so what the sending page queues goes out
+# on the channels .env configures; with none configured it says so and exits (the page names the settings).
 run: $(VENV)/.runtime .env
 	mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
+	$(BIN)/flask worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	GUNICORN_BIND=127.0.0.1:5000 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: $(VENV)/.dev

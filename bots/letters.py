@@ -10,16 +10,19 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import BinaryIO
 
 import qrcode
 import sqlalchemy as sa
 from fpdf import FPDF
 from qrcode.constants import ERROR_CORRECT_M
+from sqlalchemy.orm import joinedload
 
 from analysis.vntext import sort_key
 from survey_app.errors import NotFound, ServiceError
 from survey_app.extensions import db
 from survey_app.models import Campaign, Invitation, Respondent, Unit
+from survey_app.services import audit
 from survey_app.services.delivery import telegram_links
 from survey_app.services.messages import Templates, person_values
 from survey_app.services.survey.invitations import link_for
@@ -107,33 +110,50 @@ def _pdf() -> FPDF:
     return pdf
 
 
-def print_letters(campaign: Campaign, unit_code: str, out: str | Path) -> int:
-    """Write one slip per person of the unit who has not submitted; returns the number of slips."""
-    unit = db.session.scalar(sa.select(Unit).where(Unit.campaign_id == campaign.id, Unit.code == unit_code))
-    if unit is None:
-        raise NotFound("unit_not_in_campaign", unit=unit_code, campaign=campaign.code)
-    invitations = db.session.scalars(
+def print_letters(campaign: Campaign, unit_code: str | None, out: str | Path | BinaryIO) -> int:
+    """Write one slip per person who has not submitted, of one unit or (None) of every unit, each unit
+    starting on a new sheet, in Vietnamese order; returns the number of slips. The slips carry live
+    links, so each print run is written to the audit log."""
+    query = (
         sa.select(Invitation)
         .join(Respondent, Respondent.id == Invitation.respondent_id)
+        .options(joinedload(Invitation.respondent).joinedload(Respondent.unit))
         .where(
             Invitation.campaign_id == campaign.id,
-            Respondent.unit_id == unit.id,
             Invitation.revoked_at.is_(None),
             Invitation.status != "submitted",
         )
-    ).all()
+    )
+    if unit_code is not None:
+        unit = db.session.scalar(sa.select(Unit).where(Unit.campaign_id == campaign.id, Unit.code == unit_code))
+        if unit is None:
+            raise NotFound("unit_not_in_campaign", unit=unit_code, campaign=campaign.code)
+        query = query.where(Respondent.unit_id == unit.id)
+    invitations = db.session.scalars(query).unique().all()
     if not invitations:
-        raise ServiceError("no_people_in_unit", unit=unit_code)
-    invitations = sorted(invitations, key=lambda i: sort_key(i.respondent.full_name))
+        raise ServiceError("no_people_in_unit", unit=unit_code) if unit_code else ServiceError("no_people_to_print")
+    invitations = sorted(
+        invitations,
+        key=lambda i: (sort_key(i.respondent.unit.name), i.respondent.unit.code, sort_key(i.respondent.full_name)),
+    )
     templates = Templates.load()
     pdf = _pdf()
-    for n, inv in enumerate(invitations):
-        if n % (COLS * ROWS) == 0:
+    slot, unit_id = 0, None
+    for inv in invitations:
+        if inv.respondent.unit_id != unit_id:  # a unit's slips never share a sheet with another's
+            slot, unit_id = 0, inv.respondent.unit_id
+        if slot % (COLS * ROWS) == 0:
             pdf.add_page()
             _cut_marks(pdf)
-        col, row = n % COLS, (n // COLS) % ROWS
+        col, row = slot % COLS, (slot // COLS) % ROWS
         text = templates.letter_text(person_values(campaign, inv.respondent))
         _slip(pdf, col * SLIP_W, row * SLIP_H, inv.respondent, link_for(inv), text, telegram_links.deep_link(inv))
-    pdf.output(str(out))
-    log.info("campaign %s: %d letter slip(s) for unit %s printed", campaign.code, len(invitations), unit_code)
+        slot += 1
+    if isinstance(out, str | Path):
+        pdf.output(str(out))
+    else:
+        out.write(pdf.output())
+    audit.record("letters.print", campaign.code, unit_code, slips=len(invitations))
+    db.session.commit()
+    log.info("campaign %s: %d letter slip(s) printed for %s", campaign.code, len(invitations), unit_code or "all units")
     return len(invitations)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from analysis.office import office_binary
 from survey_app.extensions import db
-from survey_app.models import Response
+from survey_app.models import Respondent, Response
 from survey_app.services import users
 from survey_app.services.survey import responding
 
@@ -58,7 +58,28 @@ EXPECTED = {
     "index_admin.upload": ("POST", 302, 302, 403, 403),
     "index_admin.confirm": ("POST", 302, 302, 403, 403),
     "index_admin.statistics": ("POST", 302, 302, 403, 403),
+    # The roster and sending pages (issue 9): admins change, monitors read, focal points have no access.
+    "admin.roster_home": ("GET", 302, 200, 200, 403),
+    "admin.roster_template": ("GET", 302, 200, 403, 403),
+    "admin.roster_upload": ("POST", 302, 302, 403, 403),  # no file: back to the roster page
+    "admin.roster_confirm": ("POST", 302, 302, 403, 403),  # no previewed file
+    "admin.roster_people": ("GET", 302, 200, 200, 403),
+    "admin.roster_person": ("GET", 302, 200, 200, 403),
+    "admin.roster_add": ("POST", 302, 422, 403, 403),  # an empty form: every required field named
+    "admin.roster_correct": ("POST", 302, 422, 403, 403),
+    "admin.roster_reissue": ("POST", 302, 302, 403, 403),
+    "admin.roster_issue": ("POST", 302, 302, 403, 403),
+    "admin.send_home": ("GET", 302, 200, 200, 403),
+    "admin.send_progress": ("GET", 302, 200, 200, 403),
+    "admin.send_preview": ("GET", 302, 302, 302, 403),  # no channel configured: back to the page
+    "admin.send_people": ("GET", 302, 200, 200, 403),
+    "admin.send_issue": ("POST", 302, 302, 403, 403),
+    "admin.send_queue": ("POST", 302, 302, 403, 403),
+    "admin.send_letters": ("POST", 302, 200, 403, 403),
+    "admin.send_links": ("GET", 302, 200, 403, 403),
+    "admin.send_links_csv": ("POST", 302, 200, 403, 403),
     # Last: these change the state the others need.
+    "admin.roster_remove": ("POST", 302, 302, 403, 403),
     "admin.close": ("POST", 302, 302, 403, 403),
     "admin.logout": ("POST", 302, 302, 302, 302),
 }
@@ -88,6 +109,8 @@ def staff(app, sonla):
         "token": token,
         "response_id": response_id,
         "filename": "r.css",
+        "respondent_id": db.session.scalar(sa.select(Respondent.id).where(Respondent.email == "p1@thu.example")),
+        "kind": "respondents",
     }
     app.config["WTF_CSRF_ENABLED"] = True
 
@@ -106,6 +129,8 @@ def test_role_matrix(app, client, staff, role):
         "admin.exclude": {"reason": "kiểm tra phân quyền"},
         "admin.user_create": {"email": "x@thu.example"},
         "admin.user_reset": {"email": "monitor@thu.example"},
+        "admin.roster_remove": {"confirm": "1"},
+        "admin.send_links_csv": {"understood": "1"},
     }
     seen = {}
     for endpoint, (method, *_statuses) in EXPECTED.items():

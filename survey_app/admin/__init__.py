@@ -1,7 +1,7 @@
-"""Home Affairs pages: sign-in, live dashboard, unit pages, review at close, users, audit log."""
+"""Home Affairs pages: sign-in, live dashboard, unit pages, roster, sending, review at close, users, audit log."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import dashboard, review, routes, users  # noqa: E402,F401
+from . import dashboard, review, roster, routes, sending, users  # noqa: E402,F401

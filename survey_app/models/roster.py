@@ -28,6 +28,8 @@ class Respondent(db.Model):
     phone: Mapped[str | None] = mapped_column(sa.String(20))
     zalo_id: Mapped[str | None] = mapped_column(sa.String(64))
     telegram_username: Mapped[str | None] = mapped_column(sa.String(64))
+    # Taken off the list before answering (roster page): the row stays for its revoked link and messages.
+    removed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     campaign: Mapped[Campaign] = relationship()
     unit: Mapped[Unit] = relationship()

@@ -36,6 +36,8 @@ class _Vietnamese(string.Formatter):
             return f"{date.fromisoformat(str(value)):%d/%m/%Y}"
         if spec.endswith("_status"):
             return survey.STATUS[spec.removesuffix("_status")].get(str(value), str(value))
+        if spec == "columns" and isinstance(value, list | tuple):  # roster fields, by their Vietnamese headers
+            return ", ".join(COLUMNS.get(str(v), str(v)) for v in value)
         if spec == "json_type":
             return packs.TYPES.get(str(value), str(value))
         if spec.startswith(".") and spec.endswith("g") and isinstance(value, int | float | Decimal):

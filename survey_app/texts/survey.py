@@ -30,6 +30,16 @@ CODES = {
     "duplicate_person": "trùng người: {value} đã có ở dòng {first_row}",
     "person_on_list": "trùng người: {value} đã thuộc về {other} trong danh sách",
     "moved_after_submit": "người này đã nộp phiếu nên không đổi được đơn vị và nhóm",
+    "roster_changed_since_preview": (
+        "Danh sách đã thay đổi kể từ lúc xem trước (có thể do người khác vừa sửa hoặc nhập): chưa nhập gì. "
+        "Hãy xem lại bản xem trước mới rồi xác nhận."
+    ),
+    # one person on the roster pages
+    "person_invalid": "Chưa lưu: {count} ô cần sửa (xem bên dưới).",
+    "person_exists": "{value} đã có trong danh sách",
+    "person_submitted": "{person} đã nộp phiếu: không sửa, chuyển đơn vị hay rút khỏi danh sách được nữa.",
+    "person_removed": "{person} đã được rút khỏi danh sách; hãy đưa trở lại danh sách trước khi sửa.",
+    "respondent_not_found": "Không có người số {respondent} trong danh sách của đợt khảo sát này.",
     # personal links
     "unknown_link": "Đường liên kết không đúng.",
     "no_live_invitation": "{person} không có đường liên kết còn hiệu lực trong đợt {campaign}.",

@@ -7,6 +7,7 @@ import email.policy
 import re
 import socket
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
@@ -87,3 +88,14 @@ def configure_email(monkeypatch, app, port: int) -> None:
         "WORKER_POLL_SECONDS": 0.05,
     }.items():
         monkeypatch.setitem(app.config, key, value)
+
+
+@contextmanager
+def loopback_smtp(app, monkeypatch):
+    """A loopback SMTP server for the duration, and the app's email channel pointed at it."""
+    server = SmtpServer(Inbox()).start()
+    configure_email(monkeypatch, app, server.port)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 import sqlalchemy as sa
@@ -32,6 +32,7 @@ from ...models import (
     Unit,
 )
 from ...timeutil import aware, now
+from .. import audit
 from ..messages import Templates, person_values
 from . import telegram_links
 
@@ -76,6 +77,7 @@ class QueueReport:
     already: int = 0
     skipped: list[Skip] = field(default_factory=list)
     message_ids: list[int] = field(default_factory=list)
+    batch: datetime | None = None  # when the new rows were queued: they share this `created_at`
 
 
 def configured_channels() -> list[str]:
@@ -91,7 +93,7 @@ def configured_channels() -> list[str]:
     return found
 
 
-def _require(channel: str) -> None:
+def require_channel(channel: str) -> None:
     if channel not in tuple(Channel):
         raise ServiceError("unknown_channel", channel=channel, channels=[c.value for c in Channel])
     if channel not in configured_channels():
@@ -141,11 +143,11 @@ def queue_invitations(
     campaign: Campaign, channel: str, unit_code: str | None = None, group_code: str | None = None
 ) -> QueueReport:
     """Queue the first message with the personal link to everyone who has not submitted."""
-    _require(channel)
+    require_channel(channel)
     plans = []
     for inv in _targets(campaign, unit_code, group_code, None):
         plans.append((inv, [channel], "invitation", 0))
-    return _queue(campaign, plans, explicit=True)
+    return _queue(campaign, plans, explicit=True, audit_as=("messages.invitations", channel, unit_code))
 
 
 def queue_reminders(
@@ -158,7 +160,7 @@ def queue_reminders(
     """Remind those who have not submitted: at most `max_reminders` (default: the pack's), and not
     within `min_days` days (default REMINDER_MIN_DAYS) of the last message, so a second run is a no-op."""
     if channel:
-        _require(channel)
+        require_channel(channel)
     channels = [channel] if channel else configured_channels()
     if not channels:
         raise ServiceError("no_channel_configured")
@@ -168,7 +170,8 @@ def queue_reminders(
     for respondent_id, kind, last in db.session.execute(
         sa.select(Invitation.respondent_id, OutboxMessage.kind, sa.func.max(OutboxMessage.created_at))
         .join(Invitation, Invitation.id == OutboxMessage.invitation_id)
-        .where(OutboxMessage.campaign_id == campaign.id)
+        # a cancelled message never reached the person (the roster cancels those of a corrected person)
+        .where(OutboxMessage.campaign_id == campaign.id, OutboxMessage.status != MessageStatus.CANCELLED)
         .group_by(Invitation.respondent_id, OutboxMessage.kind)
     ):
         kinds, latest = history[respondent_id]
@@ -189,13 +192,13 @@ def queue_reminders(
             report_skips.append(Skip(person.id, person.full_name, channel or "*", "recent"))
         else:
             plans.append((inv, channels, f"reminder{done + 1}", done + 1))
-    report = _queue(campaign, plans, explicit=bool(channel))
+    report = _queue(campaign, plans, explicit=bool(channel), audit_as=("messages.reminders", channel or "*", None))
     report.skipped = report_skips + report.skipped
     return report
 
 
-def _queue(campaign: Campaign, plans: list, explicit: bool) -> QueueReport:
-    """Insert one row per (invitation, channel) not yet queued, all in one transaction."""
+def _queue(campaign: Campaign, plans: list, explicit: bool, audit_as: tuple[str, str, str | None]) -> QueueReport:
+    """Insert one row per (invitation, channel) not yet queued, all in one transaction with its audit entry."""
     report = QueueReport()
     templates = Templates.load()
     chats = telegram_links.chats_by_respondent([inv.respondent_id for inv, *_ in plans]) if plans else {}
@@ -226,6 +229,10 @@ def _queue(campaign: Campaign, plans: list, explicit: bool) -> QueueReport:
     if fresh:
         insert = insert_for(db.session)
         db.session.execute(insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"]), fresh)
+    action, target, unit = audit_as
+    scope = {"unit": unit} if unit else {}
+    audit.record(action, campaign.code, target, queued=len(fresh), already=len(rows) - len(fresh), **scope)
+    report.batch = at if fresh else None
     db.session.commit()
     report.queued, report.already = len(fresh), len(rows) - len(fresh)
     report.message_ids = _chunked([r["idempotency_key"] for r in fresh], OutboxMessage.id)

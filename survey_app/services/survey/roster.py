@@ -1,24 +1,29 @@
 """All-or-nothing imports of units and respondents, idempotent by natural key.
 
-Every bad row is reported as a `RowIssue` code with the header the file used; nothing is written
-unless the whole file is clean. People missing from a later file are not deleted.
+A file is first read into a plan: what each row would do (new, updated, moved, restored,
+unchanged) and every bad row as a `RowIssue` code with the header the file used. The roster page
+shows the plan as its preview; the import builds the same plan and writes it, so what was previewed
+is what gets written (a digest of the plan refuses an import when the list changed in between).
+Nothing is written unless the whole file is clean. People missing from a later file are not deleted.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
-import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from ...contacts import normalise_email, normalise_phone
-from ...errors import ImportRejected, RowIssue
+from ...errors import ImportRejected, RowIssue, ServiceError
 from ...extensions import db
-from ...models import Campaign, Invitation, InvitationStatus, Respondent, RespondentGroup, Unit
+from ...models import Campaign, Respondent, Unit
 from .. import audit
-from ..tabular import Table, read_table
+from ..tabular import read_table
+from .roster_checks import MESSAGE_FIELDS, Known, cancel_pending, clean_respondent, fields_of, write_person
 from .tallies import rebuild_progress
 
 log = logging.getLogger(__name__)
@@ -56,104 +61,121 @@ RESPONDENT_COLUMNS = {
     "telegram_username": "telegram_username",
     "telegram": "telegram_username",
 }
-_TELEGRAM = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
-_ZALO = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
-FIELDS = ("unit_id", "group_id", "full_name", "position", "email", "phone", "zalo_id", "telegram_username")
+CHANGE_KINDS = ("new", "updated", "moved", "restored", "unchanged")
 
 
 @dataclass(frozen=True)
 class ImportReport:
     created: int
-    updated: int
+    updated: int  # moved and restored people included
     unchanged: int
+    moved: int = field(default=0, compare=False)
+    restored: int = field(default=0, compare=False)
+    cancelled: int = field(default=0, compare=False)  # pending messages cancelled by the changes
 
 
-def import_units(campaign: Campaign, path: str | Path) -> ImportReport:
-    """Create or update units by code; a unit type the pack does not declare is refused."""
+@dataclass(frozen=True)
+class Change:
+    """What one row of a file would do. `fields` lists (field, before, after) of what changes, with
+    units and groups by code."""
+
+    row: int
+    kind: str  # one of CHANGE_KINDS
+    key: str  # unit code or person key
+    name: str
+    fields: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass
+class RosterPlan:
+    """A file read against the campaign: the changes it would make, or the issues that refuse it."""
+
+    what: str  # units | respondents
+    changes: list[Change] = field(default_factory=list)
+    issues: list[RowIssue] = field(default_factory=list)
+    records: list[tuple[dict, object]] = field(default_factory=list, repr=False)  # (clean row, what it replaces)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = Counter(c.kind for c in self.changes)
+        return {kind: found[kind] for kind in CHANGE_KINDS}
+
+    @property
+    def digest(self) -> str:
+        """Fingerprint of what the import would write; equal plans give equal digests."""
+        data = [self.what, [(c.kind, c.key, c.fields) for c in self.changes]]
+        return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()[:32]
+
+    def check(self, expected_digest: str | None = None) -> None:
+        if self.issues:
+            raise ImportRejected(self.issues)
+        if expected_digest is not None and expected_digest != self.digest:
+            raise ServiceError("roster_changed_since_preview")
+
+
+def plan_units(campaign: Campaign, path: str | Path) -> RosterPlan:
+    """Read a units file: create or update units by code; a unit type the pack does not declare is refused."""
     table = read_table(path, UNIT_COLUMNS, {"code", "name", "unit_type"})
     types = set(campaign.pack.unit_type_by_code)
     existing = {u.code: u for u in db.session.scalars(sa.select(Unit).where(Unit.campaign_id == campaign.id))}
     used = set(db.session.scalars(sa.select(Respondent.unit_id).where(Respondent.campaign_id == campaign.id)))
-    issues: list[RowIssue] = []
+    plan = RosterPlan("units")
     seen: dict[str, int] = {}
     for row in table.rows:
         v, n = row.values, row.number
-        issues += [table.issue(n, col, "required") for col in ("code", "name", "unit_type") if not v.get(col)]
+        plan.issues += [table.issue(n, col, "required") for col in ("code", "name", "unit_type") if not v.get(col)]
         code = v.get("code", "")
         if code in seen:
-            issues.append(table.issue(n, "code", "duplicate_unit", code, first_row=seen[code]))
+            plan.issues.append(table.issue(n, "code", "duplicate_unit", code, first_row=seen[code]))
         seen.setdefault(code, n)
         if v.get("unit_type") and v["unit_type"] not in types:
-            issues.append(table.issue(n, "unit_type", "unknown_unit_type", v["unit_type"], known=sorted(types)))
+            plan.issues.append(table.issue(n, "unit_type", "unknown_unit_type", v["unit_type"], known=sorted(types)))
         unit = existing.get(code)
         if unit and unit.unit_type != v.get("unit_type") and unit.id in used:
-            issues.append(table.issue(n, "unit_type", "unit_type_locked", v.get("unit_type")))
-    if issues:
-        raise ImportRejected(issues)
-    created = updated = unchanged = 0
-    for row in table.rows:
-        v = row.values
-        unit = existing.get(v["code"])
-        if unit is None:
-            db.session.add(Unit(campaign_id=campaign.id, code=v["code"], name=v["name"], unit_type=v["unit_type"]))
-            created += 1
-        elif (unit.name, unit.unit_type) != (v["name"], v["unit_type"]):
-            unit.name, unit.unit_type = v["name"], v["unit_type"]
-            updated += 1
-        else:
-            unchanged += 1
-    report = ImportReport(created, updated, unchanged)
-    audit.record("units.import", campaign.code, Path(path).name, created=created, updated=updated)
+            plan.issues.append(table.issue(n, "unit_type", "unit_type_locked", v.get("unit_type")))
+        rec = {"code": code, "name": v.get("name", ""), "unit_type": v.get("unit_type", "")}
+        before = {"name": unit.name, "unit_type": unit.unit_type} if unit else {}
+        plan.records.append((rec, unit))
+        plan.changes.append(_change(n, code, rec["name"], before, rec, new=unit is None))
+    return plan
+
+
+def _change(row: int, key: str, name: str, before: dict, after: dict, new: bool, kind: str | None = None) -> Change:
+    if new:
+        return Change(row, "new", key, name)
+    diff = tuple((f, before[f] or "", after[f] or "") for f in before if before[f] != after[f])
+    return Change(row, kind or ("updated" if diff else "unchanged"), key, name, diff)
+
+
+def import_units(
+    campaign: Campaign, path: str | Path, expected_digest: str | None = None, source: str | None = None
+) -> ImportReport:
+    """Write a clean units file (see `plan_units`); any bad row and nothing is written. `expected_digest`:
+    the previewed plan's; `source`: the file's name as the user knows it (for the audit log)."""
+    plan = plan_units(campaign, path)
+    plan.check(expected_digest)
+    for (rec, unit), change in zip(plan.records, plan.changes, strict=True):
+        if change.kind == "new":
+            db.session.add(Unit(campaign_id=campaign.id, **rec))
+        elif change.kind == "updated":
+            unit.name, unit.unit_type = rec["name"], rec["unit_type"]
+    counts = plan.counts
+    report = ImportReport(counts["new"], counts["updated"], counts["unchanged"])
+    target = source or Path(path).name
+    audit.record("units.import", campaign.code, target, created=report.created, updated=report.updated)
     db.session.commit()
     log.info("units import into %s: %s", campaign.code, report)
     return report
 
 
-@dataclass
-class _Known:
-    """What a respondents file is checked against: the campaign's units, groups and people."""
-
-    units: dict[str, Unit]
-    groups: dict[str, RespondentGroup]
-    existing: dict[str, Respondent]
-    submitted: set[int]
-    owner: dict[tuple[str, str], str]  # (email|phone, value) → the person key that holds it
-
-    @classmethod
-    def of(cls, campaign: Campaign) -> _Known:
-        of_campaign = Respondent.campaign_id == campaign.id
-        existing = {r.person_key: r for r in db.session.scalars(sa.select(Respondent).where(of_campaign))}
-        owner = {("email", r.email): r.person_key for r in existing.values() if r.email}
-        owner |= {("phone", r.phone): r.person_key for r in existing.values() if r.phone}
-        return cls(
-            {u.code: u for u in db.session.scalars(sa.select(Unit).where(Unit.campaign_id == campaign.id))},
-            {
-                g.code: g
-                for g in db.session.scalars(
-                    sa.select(RespondentGroup).where(RespondentGroup.campaign_id == campaign.id)
-                )
-            },
-            existing,
-            set(
-                db.session.scalars(
-                    sa.select(Invitation.respondent_id).where(
-                        Invitation.campaign_id == campaign.id, Invitation.status == InvitationStatus.SUBMITTED
-                    )
-                )
-            ),
-            owner,
-        )
-
-
-def import_respondents(campaign: Campaign, path: str | Path) -> ImportReport:
-    """Create or update respondents by person key (email, else phone); any bad row and nothing is written."""
+def plan_respondents(campaign: Campaign, path: str | Path) -> RosterPlan:
+    """Read a respondents file: create or update people by person key (email, else phone)."""
     table = read_table(path, RESPONDENT_COLUMNS, {"unit_code", "group_code", "full_name"})
-    known = _Known.of(campaign)
-    issues: list[RowIssue] = []
-    clean: list[dict] = []
+    known = Known.of(campaign)
+    plan = RosterPlan("respondents")
     seen: dict[str, dict[str, int]] = {"email": {}, "phone": {}}
     for row in table.rows:
-        rec, row_issues = _clean_respondent(table, row.number, row.values, known)
+        rec, row_issues = clean_respondent(table, row.number, row.values, known)
         for key in ("email", "phone"):
             value = rec.get(key)
             if value and value in seen[key]:
@@ -164,81 +186,58 @@ def import_respondents(campaign: Campaign, path: str | Path) -> ImportReport:
                 if other and other != rec.get("person_key"):
                     row_issues.append(table.issue(row.number, key, "person_on_list", value, other=other))
         old = known.existing.get(rec.get("person_key", ""))
-        moved = old and (old.unit_id, old.group_id) != (rec.get("unit_id"), rec.get("group_id"))
+        moved = old is not None and (old.unit_id, old.group_id) != (rec["unit_id"], rec["group_id"])
         if moved and old.id in known.submitted:
             row_issues.append(table.issue(row.number, "unit_code", "moved_after_submit", row.values.get("unit_code")))
-        issues += row_issues
-        clean.append(rec)
-    if issues:
-        raise ImportRejected(issues)
-    report = _write_respondents(campaign, clean, known.existing)
-    audit.record("respondents.import", campaign.code, Path(path).name, created=report.created, updated=report.updated)
+        plan.issues += row_issues
+        if not row_issues:
+            plan.records.append((rec, old))
+            plan.changes.append(person_change(row.number, rec, old, known))
+    return plan
+
+
+def person_change(row: int, rec: dict, old: Respondent | None, known: Known) -> Change:
+    """What writing `rec` over `old` (None: a new person) would do."""
+    if old is None:
+        return _change(row, rec["person_key"], rec["full_name"], {}, {}, new=True)
+    kind = None
+    if old.removed_at is not None:
+        kind = "restored"
+    elif (old.unit_id, old.group_id) != (rec["unit_id"], rec["group_id"]):
+        kind = "moved"
+    before, after = known.codes_of(fields_of(old)), known.codes_of(rec)
+    return _change(row, rec["person_key"], rec["full_name"], before, after, new=False, kind=kind)
+
+
+def import_respondents(
+    campaign: Campaign, path: str | Path, expected_digest: str | None = None, source: str | None = None
+) -> ImportReport:
+    """Write a clean respondents file (see `plan_respondents`); any bad row and nothing is written."""
+    plan = plan_respondents(campaign, path)
+    plan.check(expected_digest)
+    changed: list[int] = []
+    for (rec, old), change in zip(plan.records, plan.changes, strict=True):
+        if change.kind == "new":
+            db.session.add(Respondent(campaign_id=campaign.id, **rec))
+        elif change.kind != "unchanged":
+            if any(getattr(old, f) != rec[f] for f in MESSAGE_FIELDS):
+                changed.append(old.id)
+            write_person(old, rec)
+    cancelled = cancel_pending(changed, "person_changed")
+    counts = plan.counts
+    if counts["moved"]:  # a moved respondent's invitation now counts for the new cell
+        db.session.flush()
+        rebuild_progress(campaign)
+    report = ImportReport(
+        counts["new"],
+        counts["updated"] + counts["moved"] + counts["restored"],
+        counts["unchanged"],
+        moved=counts["moved"],
+        restored=counts["restored"],
+        cancelled=cancelled,
+    )
+    target = source or Path(path).name
+    audit.record("respondents.import", campaign.code, target, created=report.created, updated=report.updated)
     db.session.commit()
     log.info("respondents import into %s: %s", campaign.code, report)
     return report
-
-
-def _write_respondents(campaign: Campaign, clean: list[dict], existing: dict[str, Respondent]) -> ImportReport:
-    created = updated = unchanged = 0
-    for rec in clean:
-        old = existing.get(rec["person_key"])
-        if old is None:
-            db.session.add(Respondent(campaign_id=campaign.id, **rec))
-            created += 1
-        elif any(getattr(old, f) != rec[f] for f in FIELDS):
-            for f in FIELDS:
-                setattr(old, f, rec[f])
-            updated += 1
-        else:
-            unchanged += 1
-    db.session.flush()
-    if updated:  # a moved respondent's invitation now counts for the new unit and group
-        rebuild_progress(campaign)
-    return ImportReport(created, updated, unchanged)
-
-
-def _clean_respondent(table: Table, n: int, v: dict, known: _Known) -> tuple[dict, list[RowIssue]]:
-    issues: list[RowIssue] = []
-    unit = known.units.get(v.get("unit_code", ""))
-    group = known.groups.get(v.get("group_code", ""))
-    if not v.get("unit_code"):
-        issues.append(table.issue(n, "unit_code", "required"))
-    elif unit is None:
-        issues.append(table.issue(n, "unit_code", "unknown_unit", v["unit_code"]))
-    if not v.get("group_code"):
-        issues.append(table.issue(n, "group_code", "required"))
-    elif group is None:
-        issues.append(table.issue(n, "group_code", "unknown_group", v["group_code"], known=sorted(known.groups)))
-    if unit and group and unit.unit_type != group.unit_type:
-        issues.append(
-            table.issue(
-                n,
-                "group_code",
-                "group_of_other_type",
-                group.code,
-                group_type=group.unit_type,
-                unit=unit.code,
-                unit_type=unit.unit_type,
-            )
-        )
-    rec: dict = {"unit_id": unit.id if unit else None, "group_id": group.id if group else None}
-    rec["full_name"] = v.get("full_name", "")
-    if not rec["full_name"]:
-        issues.append(table.issue(n, "full_name", "required"))
-    rec["position"] = v.get("position") or None
-    rec["email"] = normalise_email(v["email"]) if v.get("email") else None
-    if v.get("email") and rec["email"] is None:
-        issues.append(table.issue(n, "email", "invalid_email", v["email"]))
-    rec["phone"] = normalise_phone(v["phone"]) if v.get("phone") else None
-    if v.get("phone") and rec["phone"] is None:
-        issues.append(table.issue(n, "phone", "invalid_phone", v["phone"]))
-    if not v.get("email") and not v.get("phone"):
-        issues.append(table.issue(n, "email", "email_or_phone"))
-    rec["person_key"] = rec["email"] or rec["phone"] or ""
-    rec["zalo_id"] = v.get("zalo_id") or None
-    if rec["zalo_id"] and not _ZALO.match(rec["zalo_id"]):
-        issues.append(table.issue(n, "zalo_id", "invalid_zalo_id", rec["zalo_id"]))
-    rec["telegram_username"] = (v.get("telegram_username") or "").lstrip("@") or None
-    if rec["telegram_username"] and not _TELEGRAM.match(rec["telegram_username"]):
-        issues.append(table.issue(n, "telegram_username", "invalid_telegram", rec["telegram_username"]))
-    return rec, issues
