@@ -89,6 +89,8 @@ def workbook_files(data: bytes, name: str = "tieu-chi.xlsx") -> dict[str, str]:
 class _Workbook(SheetReader):
     """A workbook being read, and the loader's issues mapped back onto it."""
 
+    patched = False  # some values the loader refused have a stand-in
+
     def keep(self, loader_issues: list[PackIssue]) -> list[tuple[Location, PackIssue]]:
         """The loader's issues as cells, less what an issue already reported caused."""
         mapped = (self.mapped(i) for i in loader_issues)
@@ -115,7 +117,7 @@ class _Workbook(SheetReader):
             return True
         if code == "unknown_area" and issue.params.get("area") in self.refused_areas:
             return True
-        return bool(self.issues) and code in _WHOLE_FILE
+        return (bool(self.issues) or self.patched) and code in _WHOLE_FILE
 
     def patch(self, loader_issues: list[PackIssue]) -> bool:
         """Give each value the loader's structure check refused a stand-in; False when none could be."""
@@ -132,8 +134,9 @@ class _Workbook(SheetReader):
                 container[int(last) if isinstance(container, list) else last] = value
             except (KeyError, IndexError, TypeError, ValueError):
                 continue
-            self.bad.add(self.mapped(issue)[0])
-            patched = True
+            kind, row, key = self.mapped(issue)[0]
+            self.bad |= {(kind, row, key), (kind, row, None)}
+            self.patched = patched = True
         return patched
 
     def mapped(self, issue: PackIssue) -> tuple[Location, PackIssue]:
