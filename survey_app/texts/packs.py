@@ -168,13 +168,22 @@ WORKBOOK_ITEMS = {
     "wording_note": ("Nguồn nội dung câu hỏi", "Không bắt buộc; câu hỏi lấy từ văn bản nào."),
     "anonymous": ("Ẩn danh", "Có hoặc Không; để trống là Có."),
     "anonymity_k": ("Ngưỡng ẩn danh (k)", "Số phiếu ít nhất sau một con số được hiện riêng; để trống là 3."),
-    "min_seconds": ("Thời gian trả lời tối thiểu (giây)", "Nhanh hơn thì phiếu bị đánh dấu để xem lại; để trống là không kiểm tra."),
+    "min_seconds": (
+        "Thời gian trả lời tối thiểu (giây)",
+        "Nhanh hơn thì phiếu bị đánh dấu để xem lại; để trống là không kiểm tra.",
+    ),
     "max_reminders": ("Số lần nhắc tối đa", "Để trống là 3."),
-    "scoring.method": ("Cách tính điểm", "Gộp mọi phiếu, hoặc Theo trọng số nhóm (cần Trọng số nhóm ở trang Nhóm đối tượng)."),
+    "scoring.method": (
+        "Cách tính điểm",
+        "Gộp mọi phiếu, hoặc Theo trọng số nhóm (cần Trọng số nhóm ở trang Nhóm đối tượng).",
+    ),
     "rounding.digits": ("Số chữ số thập phân", "Bắt buộc, từ 0 đến 4."),
     "rounding.mode": ("Cách làm tròn", "Nửa lên (0,125 thành 0,13) hoặc Nửa về số chẵn (0,125 thành 0,12)."),
     "rounding.stage": ("Làm tròn ở mức", "Từng câu hỏi, Từng lĩnh vực hoặc Tổng điểm."),
-    "tie_break": ("Tiêu chí phụ khi bằng điểm", "Không bắt buộc: Thẩm định, Điều tra XHH, Hài lòng hoặc mã lĩnh vực, cách nhau bằng dấu chấm phẩy."),
+    "tie_break": (
+        "Tiêu chí phụ khi bằng điểm",
+        "Không bắt buộc: Thẩm định, Điều tra XHH, Hài lòng hoặc mã lĩnh vực, cách nhau bằng dấu chấm phẩy.",
+    ),
 }
 WORKBOOK_CHOICES = {
     "bool": {True: "Có", False: "Không"},

@@ -7,6 +7,7 @@
 - `responding`: `open_questionnaire`, `save_answers`, `submit` (refusals: `Refused` and its kinds)
 - `tallies`: `add_response`, `bump_progress`, `rebuild_tallies`, `snapshot`
 - `scores`: `unit_scores`, `tally_rows`
-- `closing`: `close_and_validate`, `preview_close` (the same rules, nothing written); `review`: `exclude_response`, `restore_response`, `review_list`
+- `closing`: `close_and_validate`, `preview_close` (the same rules, nothing written)
+- `review`: `exclude_response`, `restore_response`, `review_list`
 - `demo`: `load_demo`
 """
