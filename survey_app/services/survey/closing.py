@@ -95,12 +95,12 @@ def close_and_validate(code: str | None = None) -> CloseReport:
     db.session.execute(sa.delete(UnitFlag).where(UnitFlag.campaign_id == campaign.id))
     db.session.flush()
     outcome = _evaluate(campaign)
+    report = outcome.report()  # before the statuses change: it counts the responses that become invalid
     for rid in outcome.newly_invalid:
         reason, params = outcome.invalid[rid]
         set_status(outcome.responses[rid], ResponseStatus.INVALID, reason, params)
     db.session.add_all(outcome.flags)
     db.session.add_all(outcome.unit_flags)
-    report = outcome.report()
     audit.record("campaign.close", campaign.code, invalid=report.invalid, flagged=report.flagged)
     db.session.commit()
     log.info("campaign %s closed and validated: %s", campaign.code, report)
