@@ -30,7 +30,8 @@ NEW = "/admin/campaigns/new"
 
 
 @pytest.fixture
-def admin(client):
+def admin(client, app, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))  # checked uploads are kept under it: one per test
     sign_in(client, "admin")
     return client
 
