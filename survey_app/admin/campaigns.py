@@ -127,28 +127,16 @@ def campaign_page(code: str):
 @roles(Role.ADMIN)
 def campaign_open(code: str):
     """Let respondents answer within the window."""
-    campaigns.get_campaign(code)
-    try:
-        campaign = campaigns.open_campaign(code)
-        flash(fill(texts.OPENED, code=campaign.code, closes=campaign.closes_at))
-    except ServiceError as exc:
-        flash(say_error(exc))
-    return redirect(url_for(".campaign_page", code=code))
+    return _act(code, lambda: campaigns.open_campaign(code), texts.OPENED)
 
 
 @bp.post("/c/<code>/deadline")
 @roles(Role.ADMIN)
 def campaign_deadline(code: str):
     """Move the closing time (a bare date closes at 23:59)."""
-    campaigns.get_campaign(code)
-    try:
-        campaign = campaigns.extend_deadline(code, _when(request.form, "closes", closing=True))
-        flash(fill(texts.EXTENDED, code=campaign.code, closes=campaign.closes_at))
-    except ServiceError as exc:
-        flash(say_error(exc))
-    except _BadTime as exc:
-        flash(str(exc))
-    return redirect(url_for(".campaign_page", code=code))
+    return _act(
+        code, lambda: campaigns.extend_deadline(code, _when(request.form, "closes", closing=True)), texts.EXTENDED
+    )
 
 
 @bp.get("/c/<code>/close")
@@ -180,6 +168,19 @@ def shipped_workbook(name: str):
 
 
 # -- helpers ----------------------------------------------------------------------------------------
+
+
+def _act(code: str, change, done: str):
+    """One change of the campaign from its page: the service call, then what it did or why not."""
+    campaigns.get_campaign(code)  # an unknown campaign is a 404, not a message
+    try:
+        campaign = change()
+        flash(fill(done, code=campaign.code, closes=campaign.closes_at))
+    except ServiceError as exc:
+        flash(say_error(exc))
+    except _BadTime as exc:
+        flash(str(exc))
+    return redirect(url_for(".campaign_page", code=code))
 
 
 class _BadTime(ValueError):
