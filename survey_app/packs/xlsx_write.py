@@ -90,10 +90,7 @@ def _rows(c: dict) -> dict[str, list[list]]:
             for s in c["scales"]
             for o in s["options"]
         ],
-        "questions": [
-            _pick(q, "questions", groups=None if q["groups"] == raters[q["unit_type"]] else ", ".join(q["groups"]))
-            for q in c.get("questions", [])
-        ],
+        "questions": [_pick(q, "questions", groups=_groups(q, raters)) for q in c.get("questions", [])],
         "bands": [_pick(b, "bands") for b in c["bands"]],
         "satisfaction": [
             _pick(s, "satisfaction", rule=_label("rule", s.get("rule"))) for s in c.get("satisfaction", [])
@@ -104,6 +101,12 @@ def _rows(c: dict) -> dict[str, list[list]]:
 
 def _pick(item: dict, kind: str, **shown) -> list:
     return [shown[f.key] if f.key in shown else item.get(f.key) for f in TABLES[kind]]
+
+
+def _groups(q: dict, raters: dict[str, list[str]]) -> str | None:
+    """A question's groups, or nothing when they are the default (every group rating its unit type)."""
+    groups = q.get("groups")
+    return None if groups is None or groups == raters.get(q["unit_type"]) else ", ".join(groups)
 
 
 def _raters(c: dict) -> dict[str, list[str]]:
