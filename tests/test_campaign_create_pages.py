@@ -246,6 +246,13 @@ def test_an_unusable_upload_is_refused_with_its_reason(admin, app, name, data, s
     assert _campaigns() == [] and _pending_uploads(app) == []
 
 
+def test_an_upload_form_without_its_file_says_so(admin):
+    r = _check(admin, source="upload")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and "<td>tệp tải lên</td>" in page and "<td>tệp trống</td>" in page
+    assert _campaigns() == []
+
+
 def test_an_upload_above_the_limit_is_refused_before_it_is_read(admin, app):
     # The body is built in memory: the test client would spool a large upload to a file it never closes.
     values = {

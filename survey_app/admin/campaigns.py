@@ -64,6 +64,8 @@ def campaign_check():
     """Load the chosen pack and show its check: every error, or its content and the form to create."""
     source = request.form.get("source", "")
     upload = request.files.get("file") if source == "upload" else None
+    if source == "upload" and upload is None:
+        return _refused([PackIssue(texts.THE_FILE, "", "upload_empty")], 422)
     if upload is not None:
         name = Path(upload.filename or "").name or texts.THE_FILE
     else:
