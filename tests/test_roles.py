@@ -7,6 +7,8 @@ check is what answers.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 import sqlalchemy as sa
 
@@ -31,6 +33,16 @@ EXPECTED = {
     "admin.delivery_page": ("GET", 302, 200, 200, 403),
     "admin.plotly_js": ("GET", 302, 200, 200, 200),
     "admin.user_list": ("GET", 302, 200, 403, 403),
+    # Campaign pages (issue 9): Home Affairs reads them; only an admin creates, opens, moves or closes.
+    "admin.campaign_new": ("GET", 302, 200, 403, 403),
+    "admin.campaign_check": ("POST", 302, 200, 403, 403),
+    "admin.campaign_create": ("POST", 302, 302, 403, 403),
+    "admin.campaign_page": ("GET", 302, 200, 200, 403),
+    "admin.campaign_open": ("POST", 302, 302, 403, 403),
+    "admin.campaign_deadline": ("POST", 302, 302, 403, 403),
+    "admin.campaign_workbook": ("GET", 302, 200, 200, 403),
+    "admin.shipped_workbook": ("GET", 302, 200, 200, 403),
+    "admin.close_confirm": ("GET", 302, 200, 403, 403),
     "admin.audit_log": ("GET", 302, 200, 403, 403),
     "admin.user_create": ("POST", 302, 302, 403, 403),
     "admin.user_reset": ("POST", 302, 302, 403, 403),
@@ -111,6 +123,7 @@ def staff(app, sonla):
         "filename": "r.css",
         "respondent_id": db.session.scalar(sa.select(Respondent.id).where(Respondent.email == "p1@thu.example")),
         "kind": "respondents",
+        "name": "son-la-2024",
     }
     app.config["WTF_CSRF_ENABLED"] = True
 
@@ -131,6 +144,14 @@ def test_role_matrix(app, client, staff, role):
         "admin.user_reset": {"email": "monitor@thu.example"},
         "admin.roster_remove": {"confirm": "1"},
         "admin.send_links_csv": {"understood": "1"},
+        "admin.campaign_check": {"source": "shipped", "pack": "son-la-2024"},
+        "admin.campaign_create": {
+            "ref": "shipped:son-la-2024",
+            "code": "R2",
+            "opens_date": "2030-01-01",
+            "closes_date": "2030-02-01",
+        },
+        "admin.campaign_deadline": {"closes_date": (date.today() + timedelta(days=30)).isoformat()},
     }
     seen = {}
     for endpoint, (method, *_statuses) in EXPECTED.items():

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import dashboard, review, roster, routes, sending, users  # noqa: E402,F401
+from . import campaigns, dashboard, review, roster, routes, sending, users  # noqa: E402,F401

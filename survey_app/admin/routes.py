@@ -10,6 +10,7 @@ from ..auth import READ, roles
 from ..extensions import db, limiter
 from ..models import Campaign, Role, Unit
 from ..services import users
+from ..services.steps import campaign_steps
 from ..texts import say_error
 from . import bp, texts
 
@@ -45,7 +46,7 @@ def logout():
 @bp.get("/")
 @roles(*READ)
 def index():
-    """Campaigns, newest first; a focal point goes straight to their unit."""
+    """Campaigns, newest first, each with its state and next step; a focal point goes straight to their unit."""
     campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.created_at.desc())).all()
     if current_user.role == Role.UNIT:
         for c in campaigns:
@@ -53,5 +54,5 @@ def index():
                 sa.select(Unit.id).where(Unit.campaign_id == c.id, Unit.code == current_user.unit_code)
             ):
                 return redirect(url_for(".unit", code=c.code, unit_code=current_user.unit_code))
-        return render_template("admin/index.html", campaigns=[])
-    return render_template("admin/index.html", campaigns=campaigns)
+        return render_template("admin/index.html", rows=[])
+    return render_template("admin/index.html", rows=[(c, campaign_steps(c)) for c in campaigns])

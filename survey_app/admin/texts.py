@@ -91,3 +91,14 @@ STALLED = (
     "Trên máy chủ, chạy lệnh «flask worker» (cùng thư mục và cấu hình với ứng dụng) để gửi."
 )
 LINKS_CONFIRM = "Đánh dấu ô xác nhận đã đọc lưu ý trước khi tải tệp đường liên kết."
+# Campaign pages
+THE_FILE = "tệp tải lên"
+CHECK_AGAIN = (
+    "Bộ câu hỏi đã kiểm tra không còn (quá một ngày, hoặc đã dùng để tạo đợt khảo sát); hãy chọn và kiểm tra lại."
+)
+CREATED = "Đã tạo đợt khảo sát {code} ({units} đơn vị từ bộ câu hỏi). Bước tiếp theo: nhập danh sách cán bộ."
+OPENED = "Đã mở đợt khảo sát {code}; người trả lời được trả lời đến {closes}."
+EXTENDED = "Đợt khảo sát {code} nay đóng lúc {closes}."
+BAD_TIME = (
+    "«{value}» không phải ngày giờ hợp lệ: chọn ngày, và giờ nếu cần (để trống giờ: mở lúc 00:00, đóng lúc 23:59)."
+)

@@ -3,6 +3,11 @@
 ACTIONS = {
     "campaign.create": ("Tạo đợt khảo sát", "từ bộ câu hỏi {pack} (sha256 {sha256})"),
     "campaign.open": ("Mở đợt khảo sát", ""),
+    "campaign.extend": (
+        "Đổi thời điểm đóng",
+        "đóng lúc {hour} ngày {day:date} (trước đó: {old_hour} ngày {old_day:date})",
+    ),
+    "pack.upload": ("Tải lên bộ câu hỏi", "tệp {file} ({kind}, sha256 {sha256})"),
     "campaign.close": ("Đóng đợt khảo sát", "{invalid} phiếu không hợp lệ, {flagged} phiếu có cảnh báo"),
     "units.import": ("Nhập danh sách đơn vị", "{created} mới, {updated} cập nhật"),
     "respondents.import": ("Nhập danh sách cán bộ", "{created} mới, {updated} cập nhật"),

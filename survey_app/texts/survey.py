@@ -8,6 +8,10 @@ CODES = {
     "closes_before_opens": "Thời điểm đóng ({closes}) phải sau thời điểm mở ({opens}).",
     "campaign_exists": "Đã có đợt khảo sát mã {code}; hãy chọn mã khác.",
     "campaign_closed": "Đợt khảo sát {code} đã đóng; một đợt đã đóng không mở lại được.",
+    "bad_campaign_code": "Mã đợt khảo sát «{code}» chỉ được gồm chữ không dấu, số, '-' hoặc '_' (1–40 ký tự), ví dụ 2025.",
+    "title_too_long": "Tên đợt khảo sát dài {length} ký tự; tối đa {maximum} ký tự.",
+    "deadline_in_past": "Thời điểm đóng mới ({closes}) đã qua; hãy chọn một thời điểm sau bây giờ.",
+    "pack_not_found": "Không có bộ câu hỏi «{name}» trong các bộ có sẵn.",
     # imports (a row and a column are named by the interface: "dòng 5, cột Email: …")
     "import_rejected": "Tệp có {count} lỗi; chưa nhập gì. Sửa các dòng dưới đây rồi tải lên lại.",
     "file_type": "chỉ đọc được tệp .csv hoặc .xlsx (tệp đã chọn: {value})",

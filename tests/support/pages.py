@@ -1,4 +1,5 @@
-"""Admin pages through the Flask test client: staff accounts, signing in, uploads, hidden form fields."""
+"""Admin pages through the Flask test client: staff accounts, signing in through the real login form,
+uploads, hidden form fields, flashes and page text."""
 
 from __future__ import annotations
 
@@ -19,10 +20,17 @@ def staff(role: str = "admin", unit: str | None = None) -> str:
     return email
 
 
-def sign_in(client, email: str) -> None:
-    token = hidden(client.get("/admin/login").get_data(as_text=True), "csrf_token")
-    r = client.post("/admin/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+def sign_in(client, who: str = "admin", unit: str | None = None) -> str:
+    """Sign in `who`: an account's email, or a role (an account of it is created first). Its email."""
+    email = who if "@" in who else staff(who, unit)
+    r = client.post("/admin/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf(client)})
     assert r.status_code == 302, r.get_data(as_text=True)
+    return email
+
+
+def csrf(client, path: str = "/admin/login") -> str:
+    """The CSRF token of a page's form."""
+    return hidden(client.get(path).get_data(as_text=True), "csrf_token")
 
 
 def upload(client, code: str, kind: str, name: str, data: bytes):

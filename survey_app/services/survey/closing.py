@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 
 import sqlalchemy as sa
 
+from ...errors import ServiceError
 from ...extensions import db
 from ...models import (
     Answer,
     Campaign,
+    CampaignStatus,
     Question,
     RespondentGroup,
     Response,
@@ -43,10 +45,17 @@ UNIT_FLAG_CODES = ("straight_lining", "uniform_top")
 
 @dataclass(frozen=True)
 class CloseReport:
+    """What closing did (or, from `preview_close`, would do): responses checked, newly invalid,
+    flagged for review, unit warnings; with the count per reason and per warning."""
+
     checked: int
     invalid: int
     flagged: int
     unit_flags: int
+    valid: int = 0  # responses still valid afterwards
+    invalid_by_reason: dict[str, int] = field(default_factory=dict)
+    flagged_by_kind: dict[str, int] = field(default_factory=dict)
+    unit_flags_by_kind: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -86,12 +95,70 @@ def close_and_validate(code: str | None = None) -> CloseReport:
     mixing.mix(campaign, flush=True, commit=False)
     mixing.restamp(campaign)
     tallies.rebuild_counts(campaign)
-    rules = _rules(campaign)
-    responses = {r.id: r for r in db.session.scalars(sa.select(Response).where(Response.campaign_id == campaign.id))}
     of_campaign = sa.select(Response.id).where(Response.campaign_id == campaign.id)
     db.session.execute(sa.delete(ResponseFlag).where(ResponseFlag.response_id.in_(of_campaign)))
     db.session.execute(sa.delete(UnitFlag).where(UnitFlag.campaign_id == campaign.id))
     db.session.flush()
+    outcome = _evaluate(campaign)
+    report = outcome.report()  # before the statuses change: it counts the responses that become invalid
+    for rid in outcome.newly_invalid:
+        reason, params = outcome.invalid[rid]
+        set_status(outcome.responses[rid], ResponseStatus.INVALID, reason, params)
+    db.session.add_all(outcome.flags)
+    db.session.add_all(outcome.unit_flags)
+    audit.record("campaign.close", campaign.code, invalid=report.invalid, flagged=report.flagged)
+    db.session.commit()
+    mixing.compact(mixing.RESTAMPED, full=True)
+    log.info("campaign %s closed and validated: %s", campaign.code, report)
+    return report
+
+
+def preview_close(code: str | None = None) -> CloseReport:
+    """What closing now would report, by the same rules, writing nothing (shown before an admin confirms)."""
+    campaign = get_campaign(code)
+    if campaign.status == CampaignStatus.CLOSED:
+        raise ServiceError("campaign_closed", code=campaign.code)
+    mixing.mix(campaign, flush=True, commit=False)  # the waiting submissions count, as closing releases them
+    report = _evaluate(campaign).report()
+    db.session.rollback()  # the release and everything else undone: the preview writes nothing
+    return report
+
+
+@dataclass
+class _Outcome:
+    """The verdict on every response of a campaign, before anything is written."""
+
+    responses: dict[str, Response]
+    invalid: dict[str, tuple[str, dict]]
+    flags: list[ResponseFlag]
+    unit_flags: list[UnitFlag]
+
+    @property
+    def newly_invalid(self) -> list[str]:
+        return [rid for rid in self.invalid if self.responses[rid].status == ResponseStatus.VALID]
+
+    def report(self) -> CloseReport:
+        newly = self.newly_invalid
+        kinds: dict[str, set] = defaultdict(set)
+        for f in self.flags:
+            kinds[f.kind].add(f.response_id)
+        still_valid = sum(1 for r in self.responses.values() if r.status == ResponseStatus.VALID) - len(newly)
+        return CloseReport(
+            checked=len(self.responses),
+            invalid=len(newly),
+            flagged=len({f.response_id for f in self.flags}),
+            unit_flags=len(self.unit_flags),
+            valid=still_valid,
+            invalid_by_reason=dict(Counter(self.invalid[rid][0] for rid in newly)),
+            flagged_by_kind={kind: len(ids) for kind, ids in kinds.items()},
+            unit_flags_by_kind=dict(Counter(f.kind for f in self.unit_flags)),
+        )
+
+
+def _evaluate(campaign: Campaign) -> _Outcome:
+    """Every response against the rules and the warnings; the only place the rules are applied."""
+    rules = _rules(campaign)
+    responses = {r.id: r for r in db.session.scalars(sa.select(Response).where(Response.campaign_id == campaign.id))}
     invalid: dict[str, tuple[str, dict]] = {}
     flags: list[ResponseFlag] = []
     per_unit: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # responses, straight, answers, top
@@ -102,19 +169,7 @@ def close_and_validate(code: str | None = None) -> CloseReport:
     for r in responses.values():
         if r.id not in seen:  # a response without a single answer
             _check_one(rules, r, [], invalid, flags, per_unit)
-    newly_invalid = [rid for rid in invalid if responses[rid].status == ResponseStatus.VALID]
-    for rid in newly_invalid:
-        reason, params = invalid[rid]
-        set_status(responses[rid], ResponseStatus.INVALID, reason, params)
-    db.session.add_all(flags)
-    unit_flags = _unit_flags(campaign, per_unit)
-    report = CloseReport(len(responses), len(newly_invalid), len({f.response_id for f in flags}), len(unit_flags))
-    db.session.add_all(unit_flags)
-    audit.record("campaign.close", campaign.code, invalid=report.invalid, flagged=report.flagged)
-    db.session.commit()
-    mixing.compact(mixing.RESTAMPED, full=True)
-    log.info("campaign %s closed and validated: %s", campaign.code, report)
-    return report
+    return _Outcome(responses, invalid, flags, _unit_flags(campaign, per_unit))
 
 
 def _answer_stream(campaign: Campaign):

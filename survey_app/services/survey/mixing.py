@@ -71,7 +71,7 @@ def mix(campaign: Campaign, flush: bool = False, commit: bool = True) -> MixRepo
         db.session.commit()
         if chosen:
             compact(["sealed_response"])
-    if chosen:
+    if chosen and commit:  # (closing and its preview log their own lines)
         log.info("campaign %s: %d response(s) released, %d waiting", campaign.code, report.released, report.waiting)
     return report
 
