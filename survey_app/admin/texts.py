@@ -12,3 +12,9 @@ EXCLUDED = "Đã loại phiếu khỏi kết quả."
 RESTORED = "Đã khôi phục phiếu."
 USER_CREATED = "Đã tạo tài khoản {email}."
 PASSWORD_RESET = "Mật khẩu mới của {email}: {password} (chỉ hiện một lần)."  # noqa: S105 (a message, not a password)
+REMIND_UNITS_QUEUED = (
+    "Đã xếp hàng {queued} lời nhắc cho người chưa nộp phiếu của {units}; {skipped} người được bỏ qua{reasons}."
+)
+SKIP_REASONS = " ({reasons})"
+SKIP_REASON = "{reason}: {count}"
+REMIND_NO_UNITS = "Không có đơn vị nào để nhắc: hãy chọn lại từ trang theo dõi."
