@@ -8,7 +8,7 @@ from ..extensions import limiter
 from ..services.survey import responding
 from . import bp
 from .refusals import STATUS
-from .texts import MESSAGES
+from .texts import MESSAGES, PROBLEMS
 
 FIELD_PREFIX = "a:"
 
@@ -50,7 +50,31 @@ def questionnaire(token: str):
         return refusal
     if q.submitted:
         return render_template("respond/message.html", msg=MESSAGES["thanks"], campaign=q.campaign)
-    return render_template("respond/questionnaire.html", q=q, page=_page_index(q, request.args.get("p")), problems=[])
+    # ?m=1: reached from the list of missing questions; keep showing what is still missing.
+    problems = q.missing() if request.args.get("m") else []
+    return _page(q, _page_index(q, request.args.get("p")), problems)
+
+
+def _page(q, page: int, problems: list, status: int = 200):
+    """The questionnaire at one page, with the list of problems (numbered per unit) and their questions marked."""
+    number = {(s.unit.code, qq.code): i for s in q.sections for i, qq in enumerate(s.questions, start=1)}
+    listed: dict[str, list] = {}
+    for p in problems:
+        listed.setdefault(p.unit, []).append((p.number or number.get((p.unit, p.question), 0), p))
+    groups = [(i, s.unit, listed[s.unit.code]) for i, s in enumerate(q.sections) if s.unit.code in listed]
+    strays = [p for p in problems if p.unit not in {s.unit.code for s in q.sections}]  # a unit the form never had
+    marked = {(p.unit, p.question): p.code for p in problems}
+    body = render_template(
+        "respond/questionnaire.html",
+        q=q,
+        page=page,
+        problems=problems,
+        groups=groups,
+        strays=strays,
+        marked=marked,
+        reasons=PROBLEMS,
+    )
+    return body, status
 
 
 @bp.post("/s/<token>")
@@ -78,8 +102,10 @@ def save(token: str):
         first = exc.problems[0]
         page = next((i for i, s in enumerate(q.sections) if s.unit.code == first.unit), 0)
         page = page if isinstance(exc, responding.Incomplete) else 0
-        return render_template("respond/questionnaire.html", q=q, page=page, problems=exc.problems), STATUS[exc.code]
+        return _page(q, page, exc.problems, STATUS[exc.code])
     if refusal:
         return refusal
     page = _page_index(q, request.form.get("goto", request.form.get("p")))
-    return redirect(url_for(".questionnaire", token=token, p=page or None, _anchor="top" if page else None), code=303)
+    missing = "1" if request.form.get("m") else None
+    anchor = "top" if page or missing else None
+    return redirect(url_for(".questionnaire", token=token, p=page or None, m=missing, _anchor=anchor), code=303)
