@@ -41,7 +41,7 @@ def test_matrix_missing_questions_grouped_per_unit_with_links(client, matrix):
         page = Page(client.get(f"/s/{token}?p={i}").get_data(as_text=True))
         names = list(radios(page))  # in page order
         units.append((names[0].split(":")[1], names))
-        skip = {0: {2, 6, 11}, 4: {0}}.get(i, set())
+        skip = {0: {2, 6, 11}, 3: set(range(12)), 4: {0, 1, 2, 5}}.get(i, set())
         data = {n: "A" for k, n in enumerate(names) if k not in skip}
         r = client.post(f"/s/{token}", data={**data, "csrf_token": csrf(text), "p": str(i), "action": "save"})
         assert r.status_code == 303
@@ -49,8 +49,9 @@ def test_matrix_missing_questions_grouped_per_unit_with_links(client, matrix):
     assert r.status_code == 422
     body = html.unescape(r.get_data(as_text=True))
     shown = Page(body)
-    assert "Còn 4 câu chưa trả lời" in body
+    assert "Còn 19 câu chưa trả lời" in body
     first_unit, first_names = units[0]
+    empty_unit, empty_names = units[3]
     fifth_unit, fifth_names = units[4]
     name_of = {
         u: re.search(
@@ -66,7 +67,8 @@ def test_matrix_missing_questions_grouped_per_unit_with_links(client, matrix):
             name_of[first_unit],
             [("3", f"#{q(first_names[2])}"), ("7", f"#{q(first_names[6])}"), ("12", f"#{q(first_names[11])}")],
         ),
-        (name_of[fifth_unit], [("1", f"?p=4&m=1#{q(fifth_names[0])}")]),
+        (name_of[empty_unit], [("1–12", f"?p=3&m=1#{q(empty_names[0])}")]),  # one link for a unit left empty
+        (name_of[fifth_unit], [("1–3", f"?p=4&m=1#{q(fifth_names[0])}"), ("6", f"?p=4&m=1#{q(fifth_names[5])}")]),
     ]
     numbers = _legend_numbers(shown)
     assert [numbers[q(first_names[k])] for k in (2, 6, 11)] == ["3", "7", "12"]  # as the page numbers them
@@ -76,8 +78,9 @@ def test_matrix_missing_questions_grouped_per_unit_with_links(client, matrix):
     there = client.get(f"/s/{token}?p=4&m=1")
     assert there.status_code == 200
     page4 = Page(there.get_data(as_text=True))
-    assert _marked(page4) == {q(fifth_names[0]): "Chưa trả lời"}
-    assert [line for line, _ in _problem_lines(page4)] == [name_of[first_unit], name_of[fifth_unit]]
+    assert _marked(page4) == dict.fromkeys((q(fifth_names[k]) for k in (0, 1, 2, 5)), "Chưa trả lời")
+    lines = [name_of[first_unit], name_of[empty_unit], name_of[fifth_unit]]
+    assert [line for line, _ in _problem_lines(page4)] == lines
     assert _problem_lines(page4)[0][1][0][1].startswith("?p=0&m=1#")
     # Answering it there (a plain post) keeps the list on the next page; without ?m=1 nothing is listed.
     r = client.post(
@@ -85,7 +88,11 @@ def test_matrix_missing_questions_grouped_per_unit_with_links(client, matrix):
     )
     assert r.status_code == 303 and r.headers["Location"].endswith(f"/s/{token}?m=1#top")
     again = Page(client.get(r.headers["Location"]).get_data(as_text=True))
-    assert [line for line, _ in _problem_lines(again)] == [name_of[first_unit]]
+    assert [(line, [n for n, _ in links]) for line, links in _problem_lines(again)] == [
+        (name_of[first_unit], ["3", "7", "12"]),
+        (name_of[empty_unit], ["1–12"]),
+        (name_of[fifth_unit], ["2–3", "6"]),
+    ]
     plain = Page(client.get(f"/s/{token}?p=0").get_data(as_text=True))
     assert next(plain.root.all("div", id="problems"), None) is None and _marked(plain) == {}
 

@@ -61,7 +61,7 @@ def _page(q, page: int, problems: list, status: int = 200):
     listed: dict[str, list] = {}
     for p in problems:
         listed.setdefault(p.unit, []).append((p.number or number.get((p.unit, p.question), 0), p))
-    groups = [(i, s.unit, listed[s.unit.code]) for i, s in enumerate(q.sections) if s.unit.code in listed]
+    groups = [(i, s.unit, _runs(listed[s.unit.code])) for i, s in enumerate(q.sections) if s.unit.code in listed]
     strays = [p for p in problems if p.unit not in {s.unit.code for s in q.sections}]  # a unit the form never had
     marked = {(p.unit, p.question): p.code for p in problems}
     body = render_template(
@@ -75,6 +75,19 @@ def _page(q, page: int, problems: list, status: int = 200):
         reasons=PROBLEMS,
     )
     return body, status
+
+
+def _runs(numbered: list) -> list:
+    """(label, first problem) per run of consecutive missing questions: '3', '7', '9–12' (a unit left
+    empty is one link, '1–12', not twelve); a problem of another kind stands alone."""
+    runs: list[list] = []
+    for n, p in sorted(numbered, key=lambda item: item[0]):
+        last = runs[-1] if runs else None
+        if last and n and p.code == last[2].code == "missing" and n == last[1] + 1:
+            last[1] = n
+        else:
+            runs.append([n, n, p])
+    return [(str(a or p.question) if a == b else f"{a}–{b}", p) for a, b, p in runs]
 
 
 @bp.post("/s/<token>")
