@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from functools import lru_cache
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -56,8 +55,11 @@ def remind_units(code: str):
     except ServiceError as exc:
         flash(say_error(exc))
     else:
-        reasons = sorted(Counter(s.reason for s in report.skipped).items())
-        why = [fill(texts.SKIP_REASON, reason=say(f"skip.{r}"), count=n) for r, n in reasons]
+        reasons = sorted({s.reason for s in report.skipped})
+        why = [
+            fill(texts.SKIP_REASON, reason=say(f"skip.{r}"), count=sum(s.reason == r for s in report.skipped))
+            for r in reasons
+        ]
         flash(
             fill(
                 texts.REMIND_UNITS_QUEUED,

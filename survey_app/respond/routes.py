@@ -8,7 +8,7 @@ from ..extensions import limiter
 from ..services.survey import responding
 from . import bp
 from .refusals import STATUS
-from .texts import MESSAGES, PROBLEMS
+from .texts import MESSAGES
 
 FIELD_PREFIX = "a:"
 
@@ -52,42 +52,9 @@ def questionnaire(token: str):
         return render_template("respond/message.html", msg=MESSAGES["thanks"], campaign=q.campaign)
     # ?m=1: reached from the list of missing questions; keep showing what is still missing.
     problems = q.missing() if request.args.get("m") else []
-    return _page(q, _page_index(q, request.args.get("p")), problems)
-
-
-def _page(q, page: int, problems: list, status: int = 200):
-    """The questionnaire at one page, with the list of problems (numbered per unit) and their questions marked."""
-    number = {(s.unit.code, qq.code): i for s in q.sections for i, qq in enumerate(s.questions, start=1)}
-    listed: dict[str, list] = {}
-    for p in problems:
-        listed.setdefault(p.unit, []).append((p.number or number.get((p.unit, p.question), 0), p))
-    groups = [(i, s.unit, _runs(listed[s.unit.code])) for i, s in enumerate(q.sections) if s.unit.code in listed]
-    strays = [p for p in problems if p.unit not in {s.unit.code for s in q.sections}]  # a unit the form never had
-    marked = {(p.unit, p.question): p.code for p in problems}
-    body = render_template(
-        "respond/questionnaire.html",
-        q=q,
-        page=page,
-        problems=problems,
-        groups=groups,
-        strays=strays,
-        marked=marked,
-        reasons=PROBLEMS,
+    return render_template(
+        "respond/questionnaire.html", q=q, page=_page_index(q, request.args.get("p")), problems=problems
     )
-    return body, status
-
-
-def _runs(numbered: list) -> list:
-    """(label, first problem) per run of consecutive missing questions: '3', '7', '9–12' (a unit left
-    empty is one link, '1–12', not twelve); a problem of another kind stands alone."""
-    runs: list[list] = []
-    for n, p in sorted(numbered, key=lambda item: item[0]):
-        last = runs[-1] if runs else None
-        if last and n and p.code == last[2].code == "missing" and n == last[1] + 1:
-            last[1] = n
-        else:
-            runs.append([n, n, p])
-    return [(str(a or p.question) if a == b else f"{a}–{b}", p) for a, b, p in runs]
 
 
 @bp.post("/s/<token>")
@@ -115,7 +82,7 @@ def save(token: str):
         first = exc.problems[0]
         page = next((i for i, s in enumerate(q.sections) if s.unit.code == first.unit), 0)
         page = page if isinstance(exc, responding.Incomplete) else 0
-        return _page(q, page, exc.problems, STATUS[exc.code])
+        return render_template("respond/questionnaire.html", q=q, page=page, problems=exc.problems), STATUS[exc.code]
     if refusal:
         return refusal
     page = _page_index(q, request.form.get("goto", request.form.get("p")))
