@@ -185,12 +185,23 @@ def field_id(name: str) -> str:
     return f"q-{unit}-{question}"
 
 
+def open_link(context, base: str, token: str):
+    """A new page of this phone on the personal link (the test thread's transaction ended first)."""
+    idle()
+    page = context.new_page()
+    page.goto(f"{base}/s/{token}")
+    return page
+
+
+def submit_and_see_thanks(page) -> None:
+    page.get_by_role("button", name="Nộp phiếu").tap()
+    _expect()(page.locator("h1")).to_have_text(MESSAGES["thanks"]["title"])
+    assert responses() == 1
+
+
 def test_failed_submit_numbers_marks_and_jumps_to_the_missing(app, sonla, live_server, phone):  # noqa: F811
     expect = _expect()
-    token = sonla.token("p7@thu.example")
-    idle()
-    page = phone.new_page()
-    page.goto(f"{live_server}/s/{token}")
+    page = open_link(phone, live_server, sonla.token("p7@thu.example"))
     total = page.locator("fieldset").count()
     gaps = [2, 6, 11]  # questions 3, 7 and 12 as the page numbers them
     names = [page.locator("fieldset").nth(i).locator("input").first.get_attribute("name") for i in range(total)]
@@ -223,17 +234,12 @@ def test_failed_submit_numbers_marks_and_jumps_to_the_missing(app, sonla, live_s
     expect(page.locator("fieldset.bad")).to_have_count(2)
     answer(page, 2)
     answer(page, 6)
-    page.get_by_role("button", name="Nộp phiếu").tap()
-    expect(page.locator("h1")).to_have_text(MESSAGES["thanks"]["title"])
-    assert responses() == 1
+    submit_and_see_thanks(page)
 
 
 def test_without_javascript_the_missing_list_still_jumps_into_view(app, sonla, live_server, phone_without_js):  # noqa: F811
     expect = _expect()
-    token = sonla.token("p4@thu.example")
-    idle()
-    page = phone_without_js.new_page()
-    page.goto(f"{live_server}/s/{token}")
+    page = open_link(phone_without_js, live_server, sonla.token("p4@thu.example"))
     total = page.locator("fieldset").count()
     last = page.locator("fieldset").nth(total - 2).locator("input").first.get_attribute("name")
     for i in range(total):
@@ -244,17 +250,12 @@ def test_without_javascript_the_missing_list_still_jumps_into_view(app, sonla, l
     jump_lands_in_view(page, str(total - 1), field_id(last))
     expect(page.locator(f"#{field_id(last)} legend .flag")).to_have_text("Chưa trả lời")
     answer(page, total - 2, expect_saved=False)
-    page.get_by_role("button", name="Nộp phiếu").tap()
-    expect(page.locator("h1")).to_have_text(MESSAGES["thanks"]["title"])
-    assert responses() == 1
+    submit_and_see_thanks(page)
 
 
 def test_matrix_unit_list_counts_follow_the_answers(app, matrix, live_server, phone):  # noqa: F811
     expect = _expect()
-    token = matrix.token("p3@thu.example")
-    idle()
-    page = phone.new_page()
-    page.goto(f"{live_server}/s/{token}")
+    page = open_link(phone, live_server, matrix.token("p3@thu.example"))
     page.locator("details.units summary").tap()
     mine, other = page.locator("#done"), page.locator("details.units li small").nth(1)
     total = page.locator("fieldset").count()
