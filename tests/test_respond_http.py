@@ -135,10 +135,16 @@ def test_form_flow_without_javascript(app, client, sonla):
     assert r.status_code == 422
     shown = Page(r.get_data(as_text=True))
     problems = next(shown.root.all("div", id="problems"))
-    items = [li.text() for li in problems.all("li")]
-    q = {qq.code: qq.text for qq in sonla.campaign.pack.questions}
-    assert items == [f"Sở Nội vụ – {q[n.split(':')[2]]}" for n in names[29:]]
-    assert "Còn 3 câu chưa trả lời hoặc chưa hợp lệ" in problems.text()
+    # One short line, numbered as the page numbers its questions (a run as one link to its first question).
+    missing = [f"q-{n.split(':')[1]}-{n.split(':')[2]}" for n in names[29:]]
+    number = {fs.attrs["id"]: next(fs.all("legend")).text().split(".")[0] for fs in shown.root.all("fieldset")}
+    run = f"{number[missing[0]]}–{number[missing[-1]]}"
+    assert [(a.text(), a.attrs["href"]) for a in problems.all("a")] == [(run, f"#{missing[0]}")]
+    assert [li.text().split()[0] for li in problems.all("li")] == ["câu"]
+    assert "Còn 3 câu chưa trả lời" in problems.text()
+    marked = {fs.attrs["id"] for fs in shown.root.all("fieldset") if "bad" in fs.attrs.get("class", "")}
+    assert marked == set(missing)
+    assert all("Chưa trả lời" in next(fs.all("legend")).text() for fs in shown.root.all("fieldset", id=missing[0]))
     assert taken_in() == 0
     kept = radios(shown)
     assert {n for n, g in kept.items() if g["checked"]} == set(names[:29])

@@ -47,6 +47,7 @@ EXPECTED = {
     "admin.user_create": ("POST", 302, 302, 403, 403),
     "admin.user_reset": ("POST", 302, 302, 403, 403),
     "admin.remind": ("POST", 302, 302, 403, 403),
+    "admin.remind_units": ("POST", 302, 302, 403, 403),
     "admin.exclude": ("POST", 302, 302, 403, 403),
     "admin.restore": ("POST", 302, 302, 403, 403),
     "api.progress": ("GET", 401, 200, 200, 200),

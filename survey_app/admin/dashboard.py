@@ -11,12 +11,14 @@ from ..auth import READ, check_unit, roles
 from ..errors import ServiceError
 from ..models import Role
 from ..security import CHART_CSP
-from ..services import monitoring
+from ..services import lagging, monitoring
 from ..services.delivery import queue, status
 from ..services.survey import closing
 from ..services.survey.campaigns import get_campaign
-from ..texts import fill, say_error
+from ..texts import fill, say, say_error
 from . import bp, texts
+
+HEADLINE_ROWS = 5  # units and cells named in the headline; the tables below list them all
 
 
 @bp.get("/c/<code>/")
@@ -24,11 +26,51 @@ from . import bp, texts
 def dashboard(code: str):
     """Overview, unit × group table, live scores and charts; the page refreshes itself from the JSON API."""
     campaign = get_campaign(code)
-    resp = Response(render_template("admin/dashboard.html", campaign=campaign, overview=monitoring.overview(campaign)))
+    page = render_template(
+        "admin/dashboard.html",
+        campaign=campaign,
+        overview=monitoring.overview(campaign),
+        headline=lagging.lagging(campaign),
+        shown=HEADLINE_ROWS,
+    )
+    resp = Response(page)
     # plotly.js injects its own <style> element (layout of the chart layers, hover labels); without it the
     # charts' SVG layers spill over the tables. Inline styles are allowed on this page only; scripts stay 'self'.
     resp.headers["Content-Security-Policy"] = CHART_CSP
     return resp
+
+
+@bp.post("/c/<code>/remind")
+@roles(Role.ADMIN)
+def remind_units(code: str):
+    """Queue reminders for the non-respondents of the units the headline showed (their codes are posted)."""
+    campaign = get_campaign(code)
+    known = {c.unit_code: c.unit_name for c in monitoring.cells(campaign)}
+    chosen = [u for u in dict.fromkeys(request.form.getlist("unit")) if u in known]
+    if not chosen:
+        flash(texts.REMIND_NO_UNITS)
+        return redirect(url_for(".dashboard", code=code))
+    ids = [p.respondent_id for u in chosen for p in monitoring.non_respondents(campaign, u)]
+    try:
+        report = queue.queue_reminders(campaign, respondent_ids=ids)
+    except ServiceError as exc:
+        flash(say_error(exc))
+    else:
+        reasons = sorted({s.reason for s in report.skipped})
+        why = [
+            fill(texts.SKIP_REASON, reason=say(f"skip.{r}"), count=sum(s.reason == r for s in report.skipped))
+            for r in reasons
+        ]
+        flash(
+            fill(
+                texts.REMIND_UNITS_QUEUED,
+                queued=report.queued,
+                units=[known[u] for u in chosen],
+                skipped=len(report.skipped),
+                reasons=fill(texts.SKIP_REASONS, reasons="; ".join(why)) if why else "",
+            )
+        )
+    return redirect(url_for(".dashboard", code=code))
 
 
 @bp.get("/c/<code>/u/<unit_code>")
@@ -47,6 +89,7 @@ def unit(code: str, unit_code: str):
         unit_code=unit_code,
         cells=cells,
         scores=monitoring.live_scores(campaign, unit_code),
+        area_names={a.code: a.name for t in campaign.pack.unit_types for a in t.areas},
         people=monitoring.non_respondents(campaign, unit_code),
     )
 

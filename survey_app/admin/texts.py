@@ -102,3 +102,9 @@ EXTENDED = "Đợt khảo sát {code} nay đóng lúc {closes}."
 BAD_TIME = (
     "«{value}» không phải ngày giờ hợp lệ: chọn ngày, và giờ nếu cần (để trống giờ: mở lúc 00:00, đóng lúc 23:59)."
 )
+REMIND_UNITS_QUEUED = (
+    "Đã xếp hàng {queued} lời nhắc cho người chưa nộp phiếu của {units}; {skipped} người được bỏ qua{reasons}."
+)
+SKIP_REASONS = " ({reasons})"
+SKIP_REASON = "{reason}: {count}"
+REMIND_NO_UNITS = "Không có đơn vị nào để nhắc: hãy chọn lại từ trang theo dõi."

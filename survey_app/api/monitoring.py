@@ -11,7 +11,7 @@ from flask import jsonify
 from flask_login import current_user
 
 from ..auth import READ, roles
-from ..services import monitoring
+from ..services import lagging, monitoring
 from ..services.survey.campaigns import get_campaign
 from ..timeutil import aware
 from . import bp
@@ -25,19 +25,30 @@ def _own_unit() -> str | None:
 @bp.get("/campaigns/<code>/progress")
 @roles(*READ)
 def progress(code: str):
-    """Funnel per unit × group, sample status, overall counts and submissions per day."""
+    """Funnel per unit × group, sample status, what lags, overall counts and submissions per day."""
     campaign = get_campaign(code)
     unit = _own_unit()
     cells = monitoring.cells(campaign, unit)
+    headline = lagging.summarise(cells)
     body = {
         "campaign": _campaign_json(campaign),
         "unit_type_names": {t.code: t.name for t in campaign.pack.unit_types},
         "cells": [_cell_json(c) for c in cells],
+        # Worst first, as [unit code, group code] keys into `cells`.
+        "short_cells": [[c.unit_code, c.group_code] for c in headline.short_cells],
+        "rated_cells": headline.rated_cells,
+        "units": [asdict(u) | {"rate": u.rate} for u in headline.units],
     }
     ov = monitoring.overview(campaign, unit)
-    body["overview"] = asdict(ov) | {"rate": ov.rate}
+    body["overview"] = asdict(ov) | {
+        "rate": ov.rate,
+        "closes_at": _iso(ov.closes_at),
+        "closed_at": _iso(ov.closed_at),
+        "closed_early": ov.closed_early,
+    }
     if unit is None:  # the per-day series is province-wide
         body["by_day"] = monitoring.submissions_by_day(campaign)
+        body["days"] = lagging.daily_series(campaign)
     return jsonify(body)
 
 
@@ -89,7 +100,18 @@ def _score_json(r: monitoring.ScoreRow) -> dict:
 
 
 def _campaign_json(c) -> dict:
-    return {"code": c.code, "title": c.title, "status": c.status, "closes_at": aware(c.closes_at).isoformat()}
+    return {
+        "code": c.code,
+        "title": c.title,
+        "status": c.status,
+        "opens_at": _iso(c.opens_at),
+        "closes_at": _iso(c.closes_at),
+        "closed_at": _iso(c.closed_at),
+    }
+
+
+def _iso(value) -> str | None:
+    return aware(value).isoformat() if value is not None else None
 
 
 def _cell_json(c: monitoring.Cell) -> dict:

@@ -97,7 +97,23 @@ SPEC = {
                 "overview": {"type": "object"},
                 "unit_type_names": {"type": "object", "additionalProperties": {"type": "string"}},
                 "cells": {"type": "array", "items": {"$ref": "#/components/schemas/Cell"}},
+                "short_cells": {
+                    "type": "array",
+                    "description": "cells below their minimum sample, worst first, as [unit_code, group_code]",
+                    "items": {"type": "array", "items": {"type": "string"}},
+                },
+                "rated_cells": {"type": "integer", "description": "cells that have a minimum sample"},
+                "units": {
+                    "type": "array",
+                    "description": "units with invitations, lowest response rate first",
+                    "items": {"type": "object"},
+                },
                 "by_day": {"type": "array", "items": {"type": "array"}},
+                "days": {
+                    "type": "array",
+                    "description": "[ISO day, valid submissions] for every day from the opening, zeros included",
+                    "items": {"type": "array"},
+                },
             },
         ),
         "/api/v1/campaigns/{code}/scores": _staff_read(

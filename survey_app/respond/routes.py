@@ -51,7 +51,11 @@ def questionnaire(token: str):
         return refusal
     if q.submitted:
         return render_template("respond/message.html", msg=MESSAGES["thanks"], campaign=q.campaign)
-    return render_template("respond/questionnaire.html", q=q, page=_page_index(q, request.args.get("p")), problems=[])
+    # ?m=1: reached from the list of missing questions; keep showing what is still missing.
+    problems = q.missing() if request.args.get("m") else []
+    return render_template(
+        "respond/questionnaire.html", q=q, page=_page_index(q, request.args.get("p")), problems=problems
+    )
 
 
 @bp.post("/s/<token>")
@@ -83,4 +87,6 @@ def save(token: str):
     if refusal:
         return refusal
     page = _page_index(q, request.form.get("goto", request.form.get("p")))
-    return redirect(url_for(".questionnaire", token=token, p=page or None, _anchor="top" if page else None), code=303)
+    missing = "1" if request.form.get("m") else None
+    anchor = "top" if page or missing else None
+    return redirect(url_for(".questionnaire", token=token, p=page or None, m=missing, _anchor=anchor), code=303)

@@ -7,6 +7,7 @@ answered, so the dashboard stays as fast at 100.000 responses as at 1.000.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -110,6 +111,9 @@ def _matrix_outstanding(funnel: dict, group_id: int) -> int:
 
 @dataclass
 class Overview:
+    """`started` counts everyone who ever began (submitted or not); `answering` those who began and have
+    not submitted yet. `closed_at` is set once the campaign was closed, early or at its deadline."""
+
     invited: int
     opened: int
     started: int
@@ -117,10 +121,17 @@ class Overview:
     valid: int
     by_type: dict[str, dict] = field(default_factory=dict)
     seconds_left: int = 0
+    answering: int = 0
+    closes_at: datetime | None = None
+    closed_at: datetime | None = None
 
     @property
     def rate(self) -> float:
         return response_rate(self.submitted, self.invited)
+
+    @property
+    def closed_early(self) -> bool:
+        return self.closed_at is not None and self.closes_at is not None and self.closed_at < self.closes_at
 
 
 def overview(campaign: Campaign, unit_code: str | None = None) -> Overview:
@@ -149,6 +160,7 @@ def overview(campaign: Campaign, unit_code: str | None = None) -> Overview:
             "opened": int(o),
             "started": int(s),
             "submitted": int(n),
+            "answering": max(0, int(s) - int(n)),
             "rate": response_rate(int(n), int(i)),
         }
         for t, i, o, s, n in rows
@@ -167,8 +179,16 @@ def overview(campaign: Campaign, unit_code: str | None = None) -> Overview:
         )
     total = {k: sum(v[k] for v in by_type.values()) for k in ("invited", "opened", "started", "submitted")}
     left = max(0, int((aware(campaign.closes_at) - now()).total_seconds()))
-    left = 0 if campaign.status == CampaignStatus.CLOSED else left
-    return Overview(**total, valid=int(valid), by_type=by_type, seconds_left=left)
+    closed = campaign.status == CampaignStatus.CLOSED
+    return Overview(
+        **total,
+        valid=int(valid),
+        by_type=by_type,
+        seconds_left=0 if closed else left,
+        answering=max(0, total["started"] - total["submitted"]),
+        closes_at=aware(campaign.closes_at),
+        closed_at=aware(campaign.closed_at) if closed and campaign.closed_at else None,
+    )
 
 
 def submissions_by_day(campaign: Campaign) -> list[tuple[str, int]]:

@@ -18,12 +18,21 @@
     st.className = "st " + cls; st.textContent = text;
     if (cls === "done") box.classList.add("ok");
   }
-  var bar = document.getElementById("bar");
+  var bar = document.getElementById("bar"), done = document.getElementById("done");
+  var onPage = form.querySelectorAll("fieldset").length;
   var base = bar.value - form.querySelectorAll("input[type=radio]:checked").length;
   function count() {
-    var total = base + form.querySelectorAll("input[type=radio]:checked").length;
+    var now = form.querySelectorAll("input[type=radio]:checked").length, total = base + now;
     bar.value = total;
     document.getElementById("count").textContent = "Đã trả lời " + total + "/" + bar.max + " câu";
+    if (done) done.textContent = now + "/" + onPage + (now === onPage ? " ✓" : "");  // this unit, in the unit list
+  }
+  function answered(box) {  // a question named as missing is answered now: unmark it and its link
+    if (!box.classList.contains("bad")) return;
+    box.classList.remove("bad");
+    var flag = box.querySelector(".flag"), link = document.querySelector('#problems a[href$="#' + box.id + '"]');
+    if (flag) flag.remove();
+    if (link) link.className = "done";
   }
   function flush() {
     var pending = load(), names = Object.keys(pending);
@@ -60,6 +69,7 @@
     pending[t.name] = t.value;
     store(pending);
     status(t.name, "wait", "Đang lưu…");
+    answered(t.closest("fieldset"));
     count();
     flush();
   });
@@ -67,7 +77,7 @@
   var pending = load();
   Object.keys(pending).forEach(function (n) {
     var input = form.querySelector('input[name="' + n + '"][value="' + pending[n] + '"]');
-    if (input) { input.checked = true; status(n, "wait", "Chưa gửi: sẽ tự gửi khi có mạng"); }
+    if (input) { input.checked = true; answered(input.closest("fieldset")); status(n, "wait", "Chưa gửi: sẽ tự gửi khi có mạng"); }
   });
   count();
   window.addEventListener("online", flush);
