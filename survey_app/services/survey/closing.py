@@ -108,7 +108,7 @@ def close_and_validate(code: str | None = None) -> CloseReport:
     db.session.add_all(outcome.unit_flags)
     audit.record("campaign.close", campaign.code, invalid=report.invalid, flagged=report.flagged)
     db.session.commit()
-    mixing.compact(mixing.RESTAMPED, full=True)
+    mixing.compact(mixing.AFTER_CLOSE, full=True)
     log.info("campaign %s closed and validated: %s", campaign.code, report)
     return report
 

@@ -158,6 +158,9 @@ def restamp(campaign: Campaign) -> None:
 
 
 RESTAMPED = ["response", "answer", "answer_tally", "response_count", "submission_day", "sealed_response"]
+# What closing compacts: the re-stamped tables, and the invitations, whose old row versions still hold
+# sealed drafts (unreadable without LINK_SECRET; after VACUUM FULL not in the files at all).
+AFTER_CLOSE = [*RESTAMPED, "invitation"]
 
 
 def compact(tables: list[str], full: bool = False) -> None:

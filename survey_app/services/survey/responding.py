@@ -227,15 +227,15 @@ def _advance(inv: Invitation, old: str, new: str, **values) -> bool:
 
 
 def _sealed_submission(q: Questionnaire) -> SealedResponse:
-    """The response as the mixer will write it, sealed: group, duration (to 30 s), answers by ids."""
+    """The response as the mixer will write it, sealed: group, answers by ids, and the duration (to 30 s)
+    only when it is under the pack's `min_seconds` (the one use of it, the 'too fast' warning): an exact
+    duration beside the invitation's start time would point at the person."""
     question_ids = dict(
         db.session.execute(sa.select(Question.code, Question.id).where(Question.campaign_id == q.campaign.id)).all()
     )
-    started = q.invitation.started_at
-    seconds = None if started is None else int(round((now() - aware(started)).total_seconds() / 30) * 30)
     payload = {
         "group": q.invitation.respondent.group_id,
-        "seconds": seconds,
+        "seconds": _fast_seconds(q.invitation.started_at, q.pack.min_seconds),
         "invitation": None if q.pack.anonymous else q.invitation.id,
         "answers": [
             [s.unit.id, question_ids[qq.code], q.answer(s.unit.code, qq.code)] for s in q.sections for qq in s.questions
@@ -245,3 +245,11 @@ def _sealed_submission(q: Questionnaire) -> SealedResponse:
     return SealedResponse(
         id=uuid.uuid4().hex, campaign_id=campaign_id, sealed=seal(payload, submission_purpose(campaign_id))
     )
+
+
+def _fast_seconds(started, min_seconds: int | None) -> int | None:
+    """Seconds from the first answer to submit, to 30 s, when under `min_seconds`; otherwise None."""
+    if started is None or not min_seconds:
+        return None
+    seconds = int(round((now() - aware(started)).total_seconds() / 30) * 30)
+    return seconds if seconds < min_seconds else None
