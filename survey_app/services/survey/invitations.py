@@ -145,6 +145,13 @@ def resolve(token: str, lock: bool = False) -> Invitation:
     return invitation
 
 
+def token_exists(token: str) -> bool:
+    """Whether a token belongs to an invitation (revoked ones too): the unknown-link rate limit counts
+    only the others, so that mistyped links never lock a whole office out of its valid ones."""
+    found = db.session.scalar(sa.select(Invitation.id).where(Invitation.token_hash == hash_token(token)).limit(1))
+    return found is not None
+
+
 def _owner_only(path: str | Path):
     """The file opened for writing with mode 0600, made so before a byte is written, even when it already
     existed with a wider mode (os.open's mode only applies to a file it creates)."""
