@@ -12,14 +12,15 @@ import re
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from survey_app import create_app
 from survey_app import config as app_config
+from survey_app import create_app
 from survey_app.config import ROOT
 from survey_app.extensions import db
 from survey_app.models import Invitation
@@ -236,3 +237,53 @@ def test_gunicorn_does_not_start_on_a_database_it_cannot_reach(tmp_path):
 def test_a_malformed_database_url_stops_the_start(tmp_path, url, reason):
     refused = _flask(["campaign", "status"], url)
     assert refused.returncode != 0 and "DATABASE_URL must look like" in refused.stderr and reason in refused.stderr
+
+
+@pytest.mark.browser
+def test_the_phone_keeps_an_answer_the_server_could_not_store_and_sends_it_later(tmp_path, phone):
+    """A 503 to the autosave leaves the answer in the phone's storage; once the file is writable again,
+    reopening the page sends it (static/r.js) and the server has it."""
+    from playwright.sync_api import expect
+    from werkzeug.serving import make_server
+
+    path = tmp_path / "phone.sqlite3"
+    app = create_app(app_config.TestConfig(f"sqlite:///{path}"))
+    token = _campaign(app, tmp_path).token("p1@thu.example")
+    with app.app_context():
+        db.engine.dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        page = phone.new_page()
+        with read_only(path):
+            page.goto(f"http://127.0.0.1:{server.server_port}/s/{token}")  # a read: served
+            label = page.locator("fieldset").first.locator("label").nth(1)
+            radio = label.locator("input")
+            name, value = radio.get_attribute("name"), radio.get_attribute("value")
+            with page.expect_response(lambda r: r.url.endswith("/answers")) as saved:
+                label.tap()
+            assert saved.value.status == 503
+            expect(radio).to_be_checked()
+            pending = page.evaluate("JSON.parse(localStorage.getItem('pending:' + location.pathname) || '{}')")
+            assert pending == {name: value}
+            with app.app_context():
+                db.engine.dispose()
+        with page.expect_response(lambda r: r.url.endswith("/answers")) as resent:
+            page.reload()
+        assert resent.value.status == 200
+        expect(page.locator("fieldset").first.locator(".st")).to_have_text("Đã lưu")
+        assert page.evaluate("JSON.parse(localStorage.getItem('pending:' + location.pathname) || '{}')") == {}
+        _, unit, question = name.split(":")
+        with app.app_context():
+            assert db.session.scalar(sa.select(Invitation.draft).where(Invitation.status == "started")) == {
+                unit: {question: value}
+            }
+    finally:
+        server.shutdown()
+        thread.join(5)
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
