@@ -18,7 +18,7 @@ from ...errors import ImportRejected, RowIssue
 from ...extensions import db
 from ...models import Campaign, Invitation, InvitationStatus, Respondent, RespondentGroup, Unit
 from .. import audit
-from ..tabular import Table, read_table
+from ..tabular import Table, column_lengths, read_table
 from .tallies import rebuild_progress
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,9 @@ RESPONDENT_COLUMNS = {
 _TELEGRAM = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
 _ZALO = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
 FIELDS = ("unit_id", "group_id", "full_name", "position", "email", "phone", "zalo_id", "telegram_username")
+# The stored text fields: a longer value is refused (PostgreSQL would stop the import, SQLite keep it whole).
+UNIT_LENGTHS = column_lengths(Unit, {"code": "code", "name": "name", "unit_type": "unit_type"})
+RESPONDENT_LENGTHS = column_lengths(Respondent, {"full_name": "full_name", "position": "position", "email": "email"})
 
 
 @dataclass(frozen=True)
@@ -74,10 +77,13 @@ def import_units(campaign: Campaign, path: str | Path) -> ImportReport:
     types = set(campaign.pack.unit_type_by_code)
     existing = {u.code: u for u in db.session.scalars(sa.select(Unit).where(Unit.campaign_id == campaign.id))}
     used = set(db.session.scalars(sa.select(Respondent.unit_id).where(Respondent.campaign_id == campaign.id)))
-    issues: list[RowIssue] = []
+    issues: list[RowIssue] = table.text_issues(UNIT_LENGTHS)
+    unreadable = {i.row for i in issues}
     seen: dict[str, int] = {}
     for row in table.rows:
         v, n = row.values, row.number
+        if n in unreadable:
+            continue
         issues += [table.issue(n, col, "required") for col in ("code", "name", "unit_type") if not v.get(col)]
         code = v.get("code", "")
         if code in seen:
@@ -89,7 +95,7 @@ def import_units(campaign: Campaign, path: str | Path) -> ImportReport:
         if unit and unit.unit_type != v.get("unit_type") and unit.id in used:
             issues.append(table.issue(n, "unit_type", "unit_type_locked", v.get("unit_type")))
     if issues:
-        raise ImportRejected(issues)
+        raise ImportRejected(sorted(issues, key=lambda i: i.row))
     created = updated = unchanged = 0
     for row in table.rows:
         v = row.values
@@ -149,10 +155,13 @@ def import_respondents(campaign: Campaign, path: str | Path) -> ImportReport:
     """Create or update respondents by person key (email, else phone); any bad row and nothing is written."""
     table = read_table(path, RESPONDENT_COLUMNS, {"unit_code", "group_code", "full_name"})
     known = _Known.of(campaign)
-    issues: list[RowIssue] = []
+    issues: list[RowIssue] = table.text_issues(RESPONDENT_LENGTHS)
+    unreadable = {i.row for i in issues}
     clean: list[dict] = []
     seen: dict[str, dict[str, int]] = {"email": {}, "phone": {}}
     for row in table.rows:
+        if row.number in unreadable:
+            continue
         rec, row_issues = _clean_respondent(table, row.number, row.values, known)
         for key in ("email", "phone"):
             value = rec.get(key)
@@ -170,7 +179,7 @@ def import_respondents(campaign: Campaign, path: str | Path) -> ImportReport:
         issues += row_issues
         clean.append(rec)
     if issues:
-        raise ImportRejected(issues)
+        raise ImportRejected(sorted(issues, key=lambda i: i.row))
     report = _write_respondents(campaign, clean, known.existing)
     audit.record("respondents.import", campaign.code, Path(path).name, created=report.created, updated=report.updated)
     db.session.commit()
