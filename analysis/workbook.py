@@ -19,6 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .cells import neutralise
 from .index import IndexResult, UnitIndex
 from .survey_detail import DetailRow, option_codes
 
@@ -55,7 +56,6 @@ H_AREA = (
 )
 H_DETAIL = ("Mã đơn vị", "Tên đơn vị", "Nhóm đối tượng", "Câu hỏi", "Lĩnh vực")
 H_DETAIL_END = ("Số trả lời hợp lệ", "Trọng số bình quân", "Điểm")
-_FORMULA_START = ("=", "+", "-", "@")
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 
 
@@ -216,13 +216,6 @@ def info_sheet(lines: Sequence[tuple[str, Any]]) -> SheetTable:
     return SheetTable(
         "Thông tin", "Thông tin về tệp số liệu", ("Nội dung", "Giá trị"), [[k, v] for k, v in lines], (TEXT, TEXT)
     )
-
-
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def write_workbook(sheets: Sequence[SheetTable], target: str | Path | IO[bytes]) -> None:

@@ -79,11 +79,13 @@ def appraisal_form(campaign: Campaign, target: Target) -> int:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from analysis.cells import neutralise, neutralise_row
+
     pack = campaign.pack
     wb = Workbook()
     ws = wb.active
     ws.title = words.FORM_SHEET
-    ws.append(words.FORM_HEADER)
+    ws.append(neutralise_row(words.FORM_HEADER))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     order = [t.code for t in pack.unit_types]
@@ -92,7 +94,8 @@ def appraisal_form(campaign: Campaign, target: Target) -> int:
     for u in units:
         maxima = appraisal_max(pack, u.unit_type)
         for a in pack.unit_type_by_code[u.unit_type].areas:
-            ws.append([u.code, u.name, a.code, a.name, None, float(maxima[a.code]), None, None, None])
+            # Codes and names come from imported files and the pack: openpyxl would write "=…" as a live formula.
+            ws.append(neutralise_row([u.code, u.name, a.code, a.name, None, float(maxima[a.code]), None, None, None]))
             ws.cell(ws.max_row, 6).number_format = "0.00"
             n += 1
     for col, width in zip("ABCDEFGHI", (14, 40, 10, 50, 10, 14, 14, 14, 14), strict=True):
@@ -100,9 +103,13 @@ def appraisal_form(campaign: Campaign, target: Target) -> int:
     ws.freeze_panes = "C2"
     help_ws = wb.create_sheet(words.FORM_HELP_SHEET)
     for line in words.FORM_HELP:
-        help_ws.append([line])
+        help_ws.append([neutralise(line)])
     help_ws.append(
-        [words.FORM_SOURCE.format(code=campaign.code, pack=campaign.pack_code, sha=campaign.pack_sha256[:12])]
+        [
+            neutralise(
+                words.FORM_SOURCE.format(code=campaign.code, pack=campaign.pack_code, sha=campaign.pack_sha256[:12])
+            )
+        ]
     )
     wb.save(target)
     return n

@@ -22,6 +22,8 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
+from analysis.cells import neutralise_row, phone_cell
+
 from ...contacts import normalise_phone
 from ...errors import NotFound, ServiceError
 from ...extensions import db
@@ -178,18 +180,9 @@ def export_links(campaign: Campaign, out: str | Path) -> int:
         writer = csv.writer(fh)
         writer.writerow(["unit_code", "unit_name", "group_code", "full_name", "email", "phone", "status", "link"])
         for inv, person, unit, group in rows:
-            writer.writerow(
-                [
-                    unit.code,
-                    unit.name,
-                    group.code,
-                    person.full_name,
-                    person.email or "",
-                    person.phone or "",
-                    inv.status,
-                    link_for(inv),
-                ]
-            )
+            # Names and codes come from imported files: none may reach a spreadsheet as a formula.
+            who = neutralise_row([unit.code, unit.name, group.code, person.full_name, person.email or ""])
+            writer.writerow([*who, phone_cell(person.phone or ""), inv.status, link_for(inv)])
     audit.record("invitations.export_links", campaign.code, links=len(rows))
     db.session.commit()
     log.info("campaign %s: %d links exported", campaign.code, len(rows))
