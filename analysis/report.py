@@ -28,6 +28,7 @@ class ReportInput:
     title: str
     survey_counts: tuple[int, int, int] | None = None  # issued, returned, valid questionnaires
     simulated: bool = False
+    notes: tuple[str, ...] = ()  # said under the title, e.g. how last year's groups were known
 
 
 def _n(value: Decimal | float) -> str:
@@ -128,6 +129,8 @@ def write_report(data: ReportInput, target: str | Path | IO[bytes]) -> None:
     doc.add_heading(data.title, level=0)
     if data.simulated:
         doc.add_paragraph("[MÔ PHỎNG] Số liệu trong bản dự thảo này là số liệu mô phỏng.")
+    for note in data.notes:
+        doc.add_paragraph(note)
     types = [t for t in result.types if result.of_type(t.code)]
     doc.add_heading("Kết quả điều tra xã hội học", level=1)
     if data.survey_counts:

@@ -35,6 +35,7 @@ def workbook(model: IndexReadModel, target: Target) -> None:
                 (words.INFO["tie_break"], ", ".join(pack.tie_break) or words.NO_TIE_BREAK),
                 (words.INFO["k"], pack.anonymity_k),
                 (words.INFO["missing"], missing or words.NONE),
+                (words.INFO["last_band"], _last_band_note(model) or words.LAST_BAND_GIVEN),
                 (words.INFO["made_at"], format_vn(now())),
             ]
         )
@@ -42,11 +43,18 @@ def workbook(model: IndexReadModel, target: Target) -> None:
     write_workbook(sheets, target)
 
 
+def _last_band_note(model: IndexReadModel) -> str:
+    """Which units' last-year group was derived from their total, or '' when the file gave every group."""
+    derived = model.derived_last_bands
+    return words.LAST_BAND_DERIVED.format(count=len(derived), units=", ".join(derived)) if derived else ""
+
+
 def report(model: IndexReadModel, target: Target) -> None:
     """The report draft (DOCX), every number from the read model."""
     from analysis.report import ReportInput, write_report
 
     q = model.questionnaires
+    note = _last_band_note(model)
     write_report(
         ReportInput(
             model.result,
@@ -54,6 +62,7 @@ def report(model: IndexReadModel, target: Target) -> None:
             words.REPORT_TITLE.format(year=model.pack.year),
             (q.issued, q.returned, q.valid),
             model.simulated,
+            (note,) if note else (),
         ),
         target,
     )

@@ -10,11 +10,17 @@ INFO = {
     "tie_break": "Tiêu chí phụ khi bằng điểm",
     "k": "Ngưỡng ẩn danh (k)",
     "missing": "Thiếu số liệu",
+    "last_band": "Nhóm năm trước",
     "made_at": "Thời điểm lập",
 }
 ROUNDING_MODE = {"half_up": "làm tròn nửa lên", "half_even": "làm tròn nửa về số chẵn"}
 ROUNDING_STAGE = {"question": "ở mức từng câu hỏi", "area": "ở mức lĩnh vực", "total": "ở mức tổng điểm"}
 SOURCES = {"appraisal": "điểm thẩm định", "survey": "điểm điều tra XHH", "satisfaction": "điểm hài lòng"}
+LAST_BAND_GIVEN = "theo tệp kết quả năm trước"
+LAST_BAND_DERIVED = (
+    "Tệp kết quả năm trước không ghi nhóm của {count} đơn vị ({units}): nhóm năm trước của các đơn vị này "
+    "được suy ra từ tổng điểm năm trước theo các mức xếp nhóm của bộ câu hỏi năm nay."
+)
 NO_TIE_BREAK = "không (bằng điểm thì đồng hạng)"
 NONE = "không"
 REPORT_TITLE = "Báo cáo kết quả xác định Chỉ số cải cách hành chính năm {year} (dự thảo)"
