@@ -69,8 +69,9 @@ def check_on_start(app: Flask) -> None:
 
 
 def check_database(app: Flask) -> None:
-    """Raise ConfigError, naming the command to run, unless the database answers at the schema's head."""
-    from alembic.runtime.migration import MigrationContext
+    """Raise ConfigError, naming the command to run, unless the database answers at the schema's head.
+    It reads through a plain driver connection: no transaction, so no SQLite write lock (BEGIN IMMEDIATE)
+    that a worker starting next to a busy one would have to wait for."""
     from alembic.script import ScriptDirectory
 
     from .config import ConfigError
@@ -78,14 +79,22 @@ def check_database(app: Flask) -> None:
     with app.app_context():
         where = db.engine.url.render_as_string(hide_password=True)
         try:
-            with db.engine.connect() as conn:
-                current = set(MigrationContext.configure(conn).get_current_heads())
-        except sa.exc.DBAPIError as exc:
+            raw = db.engine.raw_connection()
+        except (sa.exc.DBAPIError, db.engine.dialect.loaded_dbapi.Error) as exc:  # wrapped or not, by driver
+            reason = getattr(exc, "orig", exc)
             raise ConfigError(
-                f"cannot open the database {where} ({exc.orig}); check DATABASE_URL and that the database "
+                f"cannot open the database {where} ({reason}); check DATABASE_URL and that the database "
                 f"server is running, then run `{UPGRADE}` if the database is new"
             ) from None
+        try:
+            cursor = raw.cursor()
+            try:
+                cursor.execute("SELECT version_num FROM alembic_version")
+                current = {row[0] for row in cursor.fetchall()}
+            except Exception:  # no such table (each driver names it its own way): never migrated
+                current = set()
         finally:
+            raw.close()
             db.engine.dispose()  # a forking server must not share this connection with its workers
     heads = set(ScriptDirectory(app.extensions["migrate"].directory).get_heads())
     if current != heads:
