@@ -21,6 +21,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from .errors import NotFound
 from .extensions import limiter
 from .texts import say, say_error
+from .texts.http import CSRF_REASONS
 from .timeutil import format_vn
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,9 @@ def answer(status: int, error: str, title: str, lines: list[str], headers: dict 
 
 def _texts(exc: HTTPException) -> tuple[str, list[str]]:
     if isinstance(exc, CSRFError):
-        return say("http.csrf"), [say("http.csrf.text")]
+        reason = CSRF_REASONS.get(exc.description)
+        lines = [say("http.csrf.text")] + ([say("http.csrf.reason", reason=reason)] if reason else [])
+        return say("http.csrf"), lines
     if isinstance(exc, BadCharacters):
         return say("http.400"), [say("http.bad_characters")]
     if exc.code == 413:

@@ -198,3 +198,20 @@ def test_before_opening_the_page_says_when_it_opens(client, sonla):
     api = client.get(f"/api/v1/r/{sonla.token('p2@thu.example')}")
     assert api.status_code == 403 and api.get_json()["opens_at"] == "2030-11-15T01:00:00+00:00"
     assert "08:00 ngày 15/11/2030" in api.get_json()["message"]
+
+
+def test_the_error_texts_are_vietnamese():
+    from survey_app.texts import http
+
+    from .test_catalogue import _render
+
+    entries = [*http.CODES.values(), *http.CSRF_REASONS.values()]
+    assert len(entries) > 20
+    assert {t: english_words(_render(t)) for t in entries if english_words(_render(t))} == {}
+
+
+def test_a_refused_form_says_why_in_vietnamese(app, client, sonla):
+    r = client.post(f"/s/{sonla.token('p2@thu.example')}", data={"action": "save"})
+    assert r.status_code == 400
+    text = _visible(r)
+    assert "Biểu mẫu đã hết hạn" in text and "biểu mẫu thiếu mã bảo vệ" in text and not english_words(text)

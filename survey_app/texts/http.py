@@ -7,6 +7,7 @@ CODES = {
     "http.400.text": "Dữ liệu gửi lên không đúng dạng. Vui lòng quay lại trang trước và thử lại.",
     "http.csrf": "Biểu mẫu đã hết hạn.",
     "http.csrf.text": "Trang đã mở quá lâu hoặc phiên làm việc đã kết thúc. Vui lòng tải lại trang rồi gửi lại.",
+    "http.csrf.reason": "Lý do: {reason}.",
     "http.bad_characters": "Dữ liệu gửi lên có ký tự không hợp lệ (ký tự NUL).",
     "http.403": "Không có quyền truy cập.",
     "http.403.text": "Tài khoản của anh/chị không được phép xem hoặc thực hiện việc này.",
@@ -40,4 +41,15 @@ CODES = {
     "body_too_deep": "Dữ liệu gửi lên lồng nhau quá {limit} tầng; phiếu trả lời chỉ có dạng đơn vị → câu hỏi → phương án.",
     "body_not_object": "Dữ liệu gửi lên phải là một đối tượng JSON có trường `answers`.",
     "answers_missing": "Thiếu trường `answers` trong dữ liệu gửi lên.",
+}
+
+# Flask-WTF's reasons for refusing a form (its English descriptions), as a person reads them.
+CSRF_REASONS = {
+    "The CSRF token is missing.": "biểu mẫu thiếu mã bảo vệ",
+    "The CSRF session token is missing.": "phiên làm việc đã hết hoặc trình duyệt chặn cookie",
+    "The CSRF token has expired.": "mã bảo vệ của biểu mẫu đã hết hạn",
+    "The CSRF token is invalid.": "mã bảo vệ của biểu mẫu không hợp lệ",
+    "The CSRF tokens do not match.": "mã bảo vệ không khớp với phiên làm việc (trang được mở trong phiên khác)",
+    "The referrer header is missing.": "trình duyệt không gửi địa chỉ trang nguồn (Referer), điều bắt buộc khi dùng HTTPS",
+    "The referrer does not match the host.": "biểu mẫu được gửi từ một trang không thuộc trang khảo sát này",
 }
