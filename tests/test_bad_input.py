@@ -215,3 +215,24 @@ def test_a_refused_form_says_why_in_vietnamese(app, client, sonla):
     assert r.status_code == 400
     text = _visible(r)
     assert "Biểu mẫu đã hết hạn" in text and "biểu mẫu thiếu mã bảo vệ" in text and not english_words(text)
+
+
+def test_a_server_error_is_a_vietnamese_page_and_json_under_api(tmp_path):
+    """As in production (exceptions not propagated): a bug answers the 500 page, never Werkzeug's."""
+    from survey_app import create_app
+    from survey_app import config as app_config
+
+    app = create_app(app_config.TestConfig(f"sqlite:///{tmp_path / 'x.sqlite3'}"))
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def broken():
+        raise RuntimeError("a bug")
+
+    app.add_url_rule("/admin/broken", "broken_page", broken)
+    app.add_url_rule("/api/v1/broken", "broken_api", broken)
+    client = app.test_client()
+    page = client.get("/admin/broken")
+    assert page.status_code == 500 and "Hệ thống gặp lỗi" in _visible(page) and not english_words(_visible(page))
+    api = client.get("/api/v1/broken")
+    assert api.status_code == 500 and api.get_json()["error"] == "internal_server_error"
+    assert "Hệ thống gặp lỗi" in api.get_json()["message"]
