@@ -219,8 +219,8 @@ def test_a_refused_form_says_why_in_vietnamese(app, client, sonla):
 
 def test_a_server_error_is_a_vietnamese_page_and_json_under_api(tmp_path):
     """As in production (exceptions not propagated): a bug answers the 500 page, never Werkzeug's."""
-    from survey_app import create_app
     from survey_app import config as app_config
+    from survey_app import create_app
 
     app = create_app(app_config.TestConfig(f"sqlite:///{tmp_path / 'x.sqlite3'}"))
     app.config["PROPAGATE_EXCEPTIONS"] = False
