@@ -11,6 +11,11 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 timeout = 60
+# Seconds a stopping worker waits for open (keep-alive) connections before it goes.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+# gunicorn 27's control socket sits at one path per user ($HOME/.gunicorn/gunicorn.ctl), so two instances
+# on one server would fight over it; nothing here uses it.
+control_socket_disable = True
 # Which forwarded headers to believe is the application's decision (TRUSTED_PROXIES, werkzeug's ProxyFix),
 # so gunicorn believes none, not even from 127.0.0.1: one setting, one place.
 forwarded_allow_ips = ""

@@ -6,4 +6,4 @@ load_dotenv()
 
 from survey_app import create_app  # noqa: E402
 
-app = create_app()
+app = create_app(check_database=True)  # unreachable or unmigrated: stop, saying `flask db upgrade`

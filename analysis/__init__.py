@@ -83,7 +83,8 @@ _WHERE = {
     "detail_sheet": "workbook",
     "index_sheets": "workbook",
     "info_sheet": "workbook",
-    "neutralise": "workbook",
+    "neutralise": "cells",
+    "neutralise_row": "cells",
     "write_workbook": "workbook",
 }
 __all__ = sorted(_WHERE)

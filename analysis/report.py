@@ -58,6 +58,7 @@ class ReportInput:
     signer: str = ""
     recipients: tuple[str, ...] = texts.DEFAULT_RECIPIENTS
     charts: bool = True
+    notes: tuple[str, ...] = ()  # said under the title, e.g. how last year's groups were known
 
 
 def _n(value: Decimal) -> str:
@@ -252,6 +253,8 @@ def _heading(doc, data: ReportInput, type_names: Sequence[str]) -> None:
     layout.centred(doc, subject, bold=True).paragraph_format.space_after = Pt(12)
     if data.simulated:
         layout.body(doc, texts.SIMULATED, italic=True)
+    for note in data.notes:
+        layout.body(doc, note, italic=True)
 
 
 class _Charts:

@@ -24,6 +24,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import texts
+from .cells import FORMULA_START, neutralise
 
 FONT = "Times New Roman"
 CHAR, BOLD_CHAR = 1.05, 1.2  # width units per character of the text font, regular and bold (capitals: × 1,3)
@@ -36,7 +37,6 @@ PX_PER_UNIT, PX_PER_COLUMN = 7, 5
 PORTRAIT_PX = (8.27 - 1.0) * 96
 MARGINS = dict(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)
 
-FORMULA_START = ("=", "+", "-", "@")  # text a spreadsheet would read as a formula
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _STYLES = {
@@ -71,13 +71,6 @@ class SheetLayout:
             if isinstance(v, str) and len(v) > self.line_chars[i]:
                 lines = max(lines, wrapped_lines(v, self.line_chars[i]))
         return None if lines == 1 else lines * LINE_PT + 2
-
-
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def named_styles(wb) -> dict[str | None, Any]:

@@ -10,8 +10,9 @@ from .config import Config
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 
-def create_app(config: Config | None = None) -> Flask:
-    """Build the application; nothing happens at import time."""
+def create_app(config: Config | None = None, check_database: bool = False) -> Flask:
+    """Build the application; nothing happens at import time. With `check_database` (wsgi.py: gunicorn
+    and the `flask` commands) the start stops when the database is unreachable or not migrated."""
     app = Flask(__name__, instance_relative_config=True)
     config = config or Config()
     config.check()
@@ -47,4 +48,6 @@ def create_app(config: Config | None = None) -> Flask:
     filters.init_app(app)
     security.init_app(app)
     auth.init_app(app)
+    if check_database:
+        db_setup.check_on_start(app)
     return app

@@ -8,6 +8,8 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRETS = ("SECRET_KEY", "LINK_SECRET")
 # The values shipped in .env.example: a server started with them has forgeable sessions.
@@ -16,6 +18,7 @@ PLACEHOLDER_SECRETS = frozenset({"change-me-to-a-long-random-string", "change-me
 SECRET_MIN_LENGTH, SECRET_MIN_DISTINCT, SECRET_MIN_BITS = 16, 10, 64
 GENERATE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'  # noqa: S105 (a command)
 MAX_PROXY_HOPS = 5
+MEGABYTE = 1024 * 1024
 
 
 class ConfigError(RuntimeError):
@@ -41,6 +44,10 @@ class Config:
         self.RATELIMIT_TOKEN_ROUTES = _env("RATELIMIT_TOKEN_ROUTES", "300 per minute")
         self.RATELIMIT_UNKNOWN_TOKEN = _env("RATELIMIT_UNKNOWN_TOKEN", "20 per minute")
         self.LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+        # Bytes a request body may have (the roster and index workbooks); larger ones answer 413 unread.
+        self.MAX_CONTENT_LENGTH: int | str = _env("MAX_CONTENT_LENGTH", str(20 * MEGABYTE))
+        # The respondent routes' bodies (answers) are far smaller: a matrix questionnaire is a few kilobytes.
+        self.MAX_ANSWERS_LENGTH: int | str = _env("MAX_ANSWERS_LENGTH", str(256 * 1024))
         # Reverse proxies in front of the application whose X-Forwarded-For/-Proto are believed (0: none).
         self.TRUSTED_PROXIES: int | str = _env("TRUSTED_PROXIES", "0")
         self.SESSION_COOKIE_HTTPONLY = True
@@ -114,8 +121,9 @@ class Config:
         if self.SECRET_KEY == self.LINK_SECRET:
             raise ConfigError(f"LINK_SECRET must differ from SECRET_KEY; generate another with {GENERATE_SECRET}")
         self.TRUSTED_PROXIES = _proxy_hops(self.TRUSTED_PROXIES)
-        if not self.SQLALCHEMY_DATABASE_URI.startswith(("sqlite:", "postgresql")):
-            raise ConfigError("DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL")
+        self.MAX_CONTENT_LENGTH = _byte_count("MAX_CONTENT_LENGTH", self.MAX_CONTENT_LENGTH)
+        self.MAX_ANSWERS_LENGTH = _byte_count("MAX_ANSWERS_LENGTH", self.MAX_ANSWERS_LENGTH)
+        _check_database_url(self.SQLALCHEMY_DATABASE_URI)
         if self.SMTP_TLS not in ("starttls", "ssl", "none"):
             raise ConfigError("SMTP_TLS must be starttls, ssl or none")
         if self.TELEGRAM_BOT_TOKEN and not self.TELEGRAM_BOT_USERNAME:
@@ -143,6 +151,29 @@ def _secret_problem(value: str | None) -> str | None:
     if bits < SECRET_MIN_BITS:
         return f"looks guessable (about {bits:.0f} bits of entropy, at least {SECRET_MIN_BITS} needed)"
     return None
+
+
+def _byte_count(name: str, raw: int | str) -> int:
+    """A size in bytes, at least 1 KiB: a typo must not switch the limit off or refuse every request."""
+    text = str(raw).strip()
+    if not (text.isascii() and text.isdigit()) or int(text) < 1024:
+        raise ConfigError(
+            f"{name} must be a number of bytes, at least 1024 (e.g. {20 * MEGABYTE} for 20 MB), not {raw!r}"
+        )
+    return int(text)
+
+
+def _check_database_url(url: str) -> None:
+    """DATABASE_URL parses and names a back end the application supports."""
+    hint = "DATABASE_URL must look like sqlite:///instance/survey.sqlite3 or postgresql+psycopg://user:password@host:5432/db"
+    try:
+        parsed = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        raise ConfigError(f"{hint}; it does not parse as a URL") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(f"{hint}, not {parsed.get_backend_name()!r}")
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
+        raise ConfigError(f"{hint}: the driver is psycopg (postgresql+psycopg://), not {parsed.get_driver_name()!r}")
 
 
 def _proxy_hops(raw: int | str) -> int:

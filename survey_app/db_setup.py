@@ -47,3 +47,64 @@ def insert_for(session) -> callable:
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert
+
+
+UPGRADE = "flask db upgrade"
+
+
+def check_on_start(app: Flask) -> None:
+    """Stop the start when the database cannot be reached or its schema is not the migrations' head:
+    a server started anyway would answer every request with an error. Under `flask` the app is loaded
+    before the command is known: the check runs when one of the app's commands is looked up, except
+    `flask db …` (upgrading an unmigrated database is its job)."""
+    import click
+
+    if click.get_current_context(silent=True) is None:  # gunicorn, or a script
+        check_database(app)
+        return
+    look_up, passed = app.cli.get_command, []
+
+    def get_command(ctx: click.Context, name: str):
+        if name != "db" and not passed:
+            check_database(app)
+            passed.append(name)
+        return look_up(ctx, name)
+
+    app.cli.get_command = get_command
+
+
+def check_database(app: Flask) -> None:
+    """Raise ConfigError, naming the command to run, unless the database answers at the schema's head.
+    It reads through a plain driver connection: no transaction, so no SQLite write lock (BEGIN IMMEDIATE)
+    that a worker starting next to a busy one would have to wait for."""
+    from alembic.script import ScriptDirectory
+
+    from .config import ConfigError
+
+    with app.app_context():
+        where = db.engine.url.render_as_string(hide_password=True)
+        try:
+            raw = db.engine.raw_connection()
+        except (sa.exc.DBAPIError, db.engine.dialect.loaded_dbapi.Error) as exc:  # wrapped or not, by driver
+            reason = getattr(exc, "orig", exc)
+            raise ConfigError(
+                f"cannot open the database {where} ({reason}); check DATABASE_URL and that the database "
+                f"server is running, then run `{UPGRADE}` if the database is new"
+            ) from None
+        try:
+            cursor = raw.cursor()
+            try:
+                cursor.execute("SELECT version_num FROM alembic_version")
+                current = {row[0] for row in cursor.fetchall()}
+            except Exception:  # no such table (each driver names it its own way): never migrated
+                current = set()
+        finally:
+            raw.close()
+            db.engine.dispose()  # a forking server must not share this connection with its workers
+    heads = set(ScriptDirectory(app.extensions["migrate"].directory).get_heads())
+    if current != heads:
+        state = f"at revision {', '.join(sorted(current))}" if current else "without the application's tables"
+        raise ConfigError(
+            f"the database {where} is {state}, the code needs {', '.join(sorted(heads))}: "
+            f"run `{UPGRADE}` (with the same DATABASE_URL) and start again"
+        )

@@ -46,11 +46,18 @@ def workbook(model: IndexReadModel, target: Target) -> None:
                 (words.INFO["tie_break"], describe_tie_break(pack.tie_break, model.area_names)),
                 (words.INFO["k"], pack.anonymity_k),
                 (words.INFO["missing"], describe_missing(result.missing, model.unit_names)),
+                (words.INFO["last_band"], _last_band_note(model) or words.LAST_BAND_GIVEN),
                 (words.INFO["made_at"], format_vn(now())),
             ]
         )
     )
     write_workbook(sheets, target)
+
+
+def _last_band_note(model: IndexReadModel) -> str:
+    """Which units' last-year group was derived from their total, or '' when the file gave every group."""
+    derived = model.derived_last_bands
+    return words.LAST_BAND_DERIVED.format(count=len(derived), units=", ".join(derived)) if derived else ""
 
 
 def report(model: IndexReadModel, target: Target) -> None:
@@ -59,6 +66,7 @@ def report(model: IndexReadModel, target: Target) -> None:
     from analysis.report import ReportInput, write_report
 
     q, settings = model.questionnaires, current_app.config
+    note = _last_band_note(model)
     write_report(
         ReportInput(
             model.result,
@@ -71,6 +79,7 @@ def report(model: IndexReadModel, target: Target) -> None:
             agency_code=settings["AGENCY_CODE"],
             signer_title=settings["REPORT_SIGNER_TITLE"],
             signer=settings["REPORT_SIGNER"],
+            notes=(note,) if note else (),
         ),
         target,
     )
@@ -116,11 +125,13 @@ def appraisal_form(campaign: Campaign, target: Target) -> int:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from analysis.cells import neutralise, neutralise_row
+
     pack = campaign.pack
     wb = Workbook()
     ws = wb.active
     ws.title = words.FORM_SHEET
-    ws.append(words.FORM_HEADER)
+    ws.append(neutralise_row(words.FORM_HEADER))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     order = [t.code for t in pack.unit_types]
@@ -129,7 +140,8 @@ def appraisal_form(campaign: Campaign, target: Target) -> int:
     for u in units:
         maxima = appraisal_max(pack, u.unit_type)
         for a in pack.unit_type_by_code[u.unit_type].areas:
-            ws.append([u.code, u.name, a.code, a.name, None, float(maxima[a.code]), None, None, None])
+            # Codes and names come from imported files and the pack: openpyxl would write "=…" as a live formula.
+            ws.append(neutralise_row([u.code, u.name, a.code, a.name, None, float(maxima[a.code]), None, None, None]))
             ws.cell(ws.max_row, 6).number_format = "0.00"
             n += 1
     for col, width in zip("ABCDEFGHI", (14, 40, 10, 50, 10, 14, 14, 14, 14), strict=True):
@@ -137,9 +149,13 @@ def appraisal_form(campaign: Campaign, target: Target) -> int:
     ws.freeze_panes = "C2"
     help_ws = wb.create_sheet(words.FORM_HELP_SHEET)
     for line in words.FORM_HELP:
-        help_ws.append([line])
+        help_ws.append([neutralise(line)])
     help_ws.append(
-        [words.FORM_SOURCE.format(code=campaign.code, pack=campaign.pack_code, sha=campaign.pack_sha256[:12])]
+        [
+            neutralise(
+                words.FORM_SOURCE.format(code=campaign.code, pack=campaign.pack_code, sha=campaign.pack_sha256[:12])
+            )
+        ]
     )
     wb.save(target)
     return n

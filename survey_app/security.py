@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, jsonify, request
-from werkzeug.exceptions import NotFound as HTTPNotFound
+from flask import Flask, Response, current_app, request
 
-from .errors import NotFound
+from . import faults
 from .extensions import login_manager
-from .texts import say, say_error
+from .texts import say
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -21,13 +20,8 @@ HSTS = "max-age=31536000"
 
 def init_app(app: Flask) -> None:
     """Security headers on every response; no-store on pages addressed by a personal token;
-    a service's NotFound (no such campaign, response…) answers 404 from any view."""
-
-    @app.errorhandler(NotFound)
-    def not_found(exc: NotFound):
-        if request.path.startswith("/api/"):
-            return jsonify(error=exc.code, message=say_error(exc)), 404
-        return HTTPNotFound(description=say_error(exc))
+    Vietnamese error pages (`faults`)."""
+    faults.init_app(app)
 
     @app.after_request
     def headers(resp: Response) -> Response:

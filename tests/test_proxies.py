@@ -80,7 +80,7 @@ def test_the_scheme_of_a_trusted_proxy_is_believed(served):
     _, server = served
     with client(server.url, "127.0.0.1") as c:  # the client stands where the proxy would
         r = _failed_login(c, **HTTPS)
-        assert r.status_code == 400 and "The referrer header is missing." in r.text
+        assert r.status_code == 400 and "không gửi địa chỉ trang nguồn (Referer)" in r.text
         host = server.url.removeprefix("http://")
         assert _failed_login(c, **HTTPS, Referer=f"https://{host}/admin/login").status_code == 401
         assert _failed_login(c, **HTTPS, Referer="https://elsewhere.example/admin/login").status_code == 400

@@ -1,18 +1,22 @@
-"""The respondent flow as JSON: 200 / 403 / 404 / 409 / 410 / 422, as the OpenAPI document says."""
+"""The respondent flow as JSON: 200 / 400 / 403 / 404 / 409 / 410 / 413 / 422 / 429 / 503, as the
+OpenAPI document says."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify
 
 from ..extensions import limiter
 from ..respond.after import mix_after
 from ..respond.refusals import STATUS
+from ..respond.routes import link_is_known
 from ..respond.texts import MESSAGES, PROBLEMS
 from ..services.survey import refusals, responding
+from ..texts import fill, say
 from ..timeutil import aware
 from . import bp
+from .body import BadBody, answers_from_body
 
 
 def _limit() -> str:
@@ -29,25 +33,28 @@ def _error(code: str, **extra):
     return jsonify(error=code, message=message, **extra), STATUS[code]
 
 
+def _not_open(exc: refusals.NotOpen):
+    """403 saying when the campaign opens, in words and as an ISO time."""
+    opens_at = aware(exc.params["opens_at"])
+    message = f"{MESSAGES['not_open']['title']}. {fill(MESSAGES['not_open']['text'], opens_at=opens_at)}"
+    return jsonify(error=exc.code, message=message, opens_at=opens_at.isoformat()), STATUS[exc.code]
+
+
 def _call(action):
-    """Map the service's refusals to HTTP statuses (one table for the page and the API)."""
+    """Map the service's refusals to HTTP statuses (one table for the page and the API); a bad body
+    answers 400 before the token is looked at."""
     try:
         return action(), None
+    except BadBody as exc:
+        return None, (jsonify(error=exc.code, message=say(exc.code, **exc.params)), 400)
     except refusals.InvalidAnswers as exc:
         problems = [asdict(p) | {"message": PROBLEMS[p.code]} for p in exc.problems]
         key = "missing" if isinstance(exc, refusals.Incomplete) else "problems"
         return None, _error(exc.code, **{key: problems})
+    except refusals.NotOpen as exc:
+        return None, _not_open(exc)
     except refusals.Refused as exc:
         return None, _error(exc.code)
-
-
-def _body_answers():
-    body = request.get_json(silent=True)
-    if body is None:
-        return {}
-    if not isinstance(body, dict):
-        return body  # rejected with 422 by the service
-    return body.get("answers", {})
 
 
 def questionnaire_json(q: responding.Questionnaire) -> dict:
@@ -85,7 +92,7 @@ def questionnaire_json(q: responding.Questionnaire) -> dict:
 
 @bp.get("/r/<token>")
 @limiter.limit(_limit)
-@limiter.limit(_unknown, deduct_when=lambda r: r.status_code == 404)
+@limiter.limit(_unknown, exempt_when=link_is_known)
 def get_questionnaire(token: str):
     """The questionnaire, the answers saved so far and the progress."""
     q, err = _call(lambda: responding.open_questionnaire(token))
@@ -94,17 +101,17 @@ def get_questionnaire(token: str):
 
 @bp.put("/r/<token>/answers")
 @limiter.limit(_limit)
-@limiter.limit(_unknown, deduct_when=lambda r: r.status_code == 404)
+@limiter.limit(_unknown, exempt_when=link_is_known)
 def save_answers(token: str):
     """Merge a partial set of answers into the draft."""
-    q, err = _call(lambda: responding.save_answers(token, _body_answers()))
+    q, err = _call(lambda: responding.save_answers(token, answers_from_body(required=True)))
     return err or jsonify(saved=True, progress={"answered": q.answered, "total": q.total})
 
 
 @bp.post("/r/<token>/submit")
 @limiter.limit(_limit)
-@limiter.limit(_unknown, deduct_when=lambda r: r.status_code == 404)
+@limiter.limit(_unknown, exempt_when=link_is_known)
 def submit(token: str):
     """Submit once (optionally with the last answers); 409 for every later attempt."""
-    q, err = _call(lambda: responding.submit(token, _body_answers()))
+    q, err = _call(lambda: responding.submit(token, answers_from_body(required=False)))
     return err or mix_after(jsonify(status="submitted"), q.campaign.code)

@@ -28,15 +28,41 @@ ANSWERS = {
     "additionalProperties": {"type": "object", "additionalProperties": {"type": ["string", "null"]}},
     "example": {"SO-NV": {"S01": "A", "S02": "X"}},
 }
+# Statuses any route may answer: a NUL byte anywhere in the request, the rate limits, a storage fault.
+ANY = {
+    "400": _err("A NUL byte in the path or the query (error: bad_request)."),
+    "429": {
+        "description": "Too many requests from this address; Retry-After says in how many seconds to try again.",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    },
+    "503": {
+        "description": "The database or the disk cannot be used right now (stopped, read-only, full); nothing "
+        "was written. Try again after Retry-After seconds (error: unavailable).",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    },
+}
+BODY_ERRORS = {
+    "400": _err(
+        "The body is not an answers object, nothing was read from it (error: body_missing | body_not_utf8 | "
+        "body_not_json | body_too_deep | body_not_object | answers_missing; bad_request for a NUL byte)."
+    ),
+    "413": _err("The body is larger than MAX_ANSWERS_LENGTH (error: request_entity_too_large)."),
+}
 COMMON = {
-    "403": _err("The campaign has not opened yet."),
+    **ANY,
+    "403": {
+        "description": "The campaign has not opened yet; `opens_at` says when it opens.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NotOpen"}}},
+    },
     "404": _err("No questionnaire for this token."),
     "409": _err("Already submitted (from this or another device)."),
     "410": _err("The campaign is closed, or this link was replaced by a newer one (error: closed | revoked)."),
-    "429": {"description": "Too many requests from this address."},
 }
 CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}, "description": "Campaign code."}
 STAFF_ERRORS = {
+    **ANY,
     "401": _err("Not signed in and no valid bearer token."),
     "403": _err("The role may not read this."),
     "404": _err("No such campaign."),
@@ -159,6 +185,7 @@ SPEC = {
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Invalid"}}},
                     },
                     **COMMON,
+                    **BODY_ERRORS,
                 },
             }
         },
@@ -182,10 +209,12 @@ SPEC = {
                         },
                     },
                     "422": {
-                        "description": "Incomplete: every missing question is named; answers sent are kept",
+                        "description": "Incomplete: every missing question is named; answers sent are kept; "
+                        "or answers that are not on the questionnaire (nothing saved)",
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Invalid"}}},
                     },
                     **COMMON,
+                    **BODY_ERRORS,
                 },
             }
         },
@@ -203,6 +232,15 @@ SPEC = {
                 "type": "object",
                 "required": ["error", "message"],
                 "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+            },
+            "NotOpen": {
+                "type": "object",
+                "required": ["error", "message", "opens_at"],
+                "properties": {
+                    "error": {"const": "not_open"},
+                    "message": {"type": "string"},
+                    "opens_at": {"type": "string", "format": "date-time"},
+                },
             },
             "Invalid": {
                 "type": "object",

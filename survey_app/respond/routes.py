@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, g, redirect, render_template, request, url_for
 
 from ..extensions import limiter
-from ..services.survey import refusals, responding
+from ..services.survey import invitations, refusals, responding
+from ..texts import fill
 from . import bp
 from .after import mix_after
 from .refusals import STATUS
@@ -22,8 +23,19 @@ def _unknown_limit() -> str:
     return current_app.config["RATELIMIT_UNKNOWN_TOKEN"]
 
 
-def _message(key: str, campaign=None):
-    return render_template("respond/message.html", msg=MESSAGES[key], campaign=campaign), STATUS.get(key, 200)
+def link_is_known() -> bool:
+    """The unknown-link limit's exemption: a request whose token belongs to an invitation is neither
+    counted nor refused by it, however many mistyped links came from the same address (one office
+    behind one NAT address). The answer is kept for the request."""
+    if "link_known" not in g:
+        g.link_known = invitations.token_exists((request.view_args or {}).get("token", ""))
+    return g.link_known
+
+
+def _message(key: str, campaign=None, **params):
+    """A message page; `params` fill its placeholders (not_open: opens_at)."""
+    msg = {part: fill(text, **params) for part, text in MESSAGES[key].items()} if params else MESSAGES[key]
+    return render_template("respond/message.html", msg=msg, campaign=campaign), STATUS.get(key, 200)
 
 
 def _guarded(action):
@@ -31,7 +43,7 @@ def _guarded(action):
     try:
         return action(), None
     except (refusals.UnknownLink, refusals.Gone, refusals.NotOpen) as exc:
-        return None, _message(exc.code, exc.campaign)
+        return None, _message(exc.code, exc.campaign, **exc.params)
 
 
 def _page_index(q, raw) -> int:
@@ -43,7 +55,7 @@ def _page_index(q, raw) -> int:
 
 @bp.get("/s/<token>")
 @limiter.limit(_token_limit)
-@limiter.limit(_unknown_limit, deduct_when=lambda r: r.status_code == 404)
+@limiter.limit(_unknown_limit, exempt_when=link_is_known)
 def questionnaire(token: str):
     """Show one section of the questionnaire (the whole of it when the group rates its own unit)."""
     q, refusal = _guarded(lambda: responding.open_questionnaire(token))
@@ -60,7 +72,7 @@ def questionnaire(token: str):
 
 @bp.post("/s/<token>")
 @limiter.limit(_token_limit)
-@limiter.limit(_unknown_limit, deduct_when=lambda r: r.status_code == 404)
+@limiter.limit(_unknown_limit, exempt_when=link_is_known)
 def save(token: str):
     """Plain form post: save the section's answers, then move, stay or submit."""
     answers: dict[str, dict[str, str]] = {}

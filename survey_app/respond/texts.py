@@ -18,7 +18,7 @@ MESSAGES = {
     },
     "not_open": {
         "title": "Đợt khảo sát chưa bắt đầu",
-        "text": "Phiếu khảo sát sẽ mở vào thời gian ghi trong thư mời. Vui lòng quay lại sau.",
+        "text": "Phiếu khảo sát sẽ mở vào lúc {opens_at}. Vui lòng quay lại sau, bằng chính đường liên kết này.",
     },
     "already_submitted": {
         "title": "Phiếu đã được nộp",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,25 @@ class Table:
     def issue(self, row: int, column: str, code: str, value: str | None = None, **params) -> RowIssue:
         """A bad cell, named by the header this file used for its column."""
         return RowIssue(row, column, code, self.headers.get(column), value, params)
+
+    def text_issues(self, limits: Mapping[str, int]) -> list[RowIssue]:
+        """Every cell holding a control character (NUL…) and every cell longer than its column's
+        `limits` (the database column's length): refused before anything is written, the same on
+        SQLite (which would store them) and PostgreSQL (which would refuse them mid-import)."""
+        issues = []
+        for row in self.rows:
+            for column, value in row.values.items():
+                bad = next((c for c in value if unicodedata.category(c) == "Cc"), None)
+                if bad is not None:
+                    issues.append(self.issue(row.number, column, "control_character", char=f"U+{ord(bad):04X}"))
+                elif column in limits and len(value) > limits[column]:
+                    issues.append(self.issue(row.number, column, "too_long", length=len(value), limit=limits[column]))
+        return issues
+
+
+def column_lengths(model: type, fields: Mapping[str, str]) -> dict[str, int]:
+    """Field of a file → the length of the model's column that stores it (`fields`: field → attribute)."""
+    return {field: getattr(model, attribute).type.length for field, attribute in fields.items()}
 
 
 def header_key(text: str) -> str:
@@ -83,7 +103,10 @@ def _read_csv(path: Path) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        return [row for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error:  # a cell over the csv module's field limit (128 KiB), a stray quote
+        raise ImportRejected([RowIssue(0, "-", "csv_unreadable", params={"limit": csv.field_size_limit()})]) from None
 
 
 def _read_xlsx(path: Path) -> list[list[object]]:

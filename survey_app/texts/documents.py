@@ -12,8 +12,14 @@ INFO = {
     "tie_break": "Tiêu chí phụ khi bằng điểm",
     "k": "Ngưỡng ẩn danh (k)",
     "missing": "Thiếu số liệu",
+    "last_band": "Nhóm năm trước",
     "made_at": "Thời điểm lập",
 }
+LAST_BAND_GIVEN = "theo tệp kết quả năm trước"
+LAST_BAND_DERIVED = (
+    "Tệp kết quả năm trước không ghi nhóm của {count} đơn vị ({units}): nhóm năm trước của các đơn vị này "
+    "được suy ra từ tổng điểm năm trước theo các mức xếp nhóm của bộ câu hỏi năm nay."
+)
 REPORT_TITLE = "Báo cáo kết quả xác định Chỉ số cải cách hành chính năm {year} (dự thảo)"
 CHARTS_TITLE = "Chỉ số CCHC năm {year} – {title}"
 SIMULATED = "Số liệu mô phỏng."

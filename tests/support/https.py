@@ -55,7 +55,7 @@ class Gunicorn:
         """Graceful stop (SIGTERM); afterwards every access log line is on disk."""
         if self.process.poll() is None:
             self.process.terminate()
-        self.process.wait(30)
+        self.process.wait(60)
 
 
 @contextmanager
@@ -77,6 +77,7 @@ def gunicorn(
         "GUNICORN_WORKERS": "1",
         "GUNICORN_THREADS": "4",
         "LOG_LEVEL": "WARNING",
+        "GUNICORN_GRACEFUL_TIMEOUT": "5",  # a browser's keep-alive connection does not hold the stop for 30 s
         **env,
     }
     command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"fd://{sock.fileno()}"]

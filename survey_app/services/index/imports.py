@@ -16,7 +16,7 @@ from ...extensions import db
 from ...models import AppraisalPoint, Campaign, SatisfactionScore, Unit
 from ...packs.model import Pack
 from .. import audit
-from ..tabular import Table, read_table
+from ..tabular import Table, column_lengths, read_table
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ SATISFACTION_COLUMNS = {
     "ty_le_hai_long": "percent",
     "ty_le_hai_long_(%)": "percent",
 }
+APPRAISAL_LENGTHS = column_lengths(AppraisalPoint, {"criterion": "criterion"})
 
 
 @dataclass
@@ -131,12 +132,15 @@ def parse_appraisal(campaign: Campaign, path: str | Path) -> ParsedImport:
     table = read_table(path, APPRAISAL_COLUMNS, {"unit_code", "area", "appraised"})
     units = units_of(campaign)
     maxima = {t.code: appraisal_max(pack, t.code) for t in pack.unit_types}
-    out = ParsedImport("appraisal")
+    out = ParsedImport("appraisal", issues=table.text_issues(APPRAISAL_LENGTHS))
+    unreadable = {i.row for i in out.issues}
     seen_keys: dict[tuple, int] = {}
     sums: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
     last_row: dict[tuple[str, str], int] = {}
     for row in table.rows:
         v, n, issues = row.values, row.number, out.issues
+        if n in unreadable:
+            continue
         unit = units.get(v.get("unit_code", ""))
         if unit is None:
             issues.append(table.issue(n, "unit_code", "unknown_unit", v.get("unit_code", "")))
@@ -211,10 +215,13 @@ def parse_satisfaction(campaign: Campaign, path: str | Path) -> ParsedImport:
     pack = campaign.pack
     table = read_table(path, SATISFACTION_COLUMNS, {"unit_code"})
     units = units_of(campaign)
-    out = ParsedImport("satisfaction")
+    out = ParsedImport("satisfaction", issues=table.text_issues({}))
+    unreadable = {i.row for i in out.issues}
     seen: dict[str, int] = {}
     for row in table.rows:
         v, n, issues = row.values, row.number, out.issues
+        if n in unreadable:
+            continue
         unit = units.get(v.get("unit_code", ""))
         if unit is None:
             issues.append(table.issue(n, "unit_code", "unknown_unit", v.get("unit_code", "")))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...models import Campaign, LastYearResult
-from ..tabular import read_table
+from ..tabular import column_lengths, read_table
 from .imports import ImportResult, ParsedImport, number, store_import, units_of
 
 LAST_YEAR_COLUMNS = {
@@ -27,16 +27,20 @@ LAST_YEAR_COLUMNS = {
     "nhom": "band",
     "xep_loai": "band",
 }
+LAST_YEAR_LENGTHS = column_lengths(LastYearResult, {"code": "old_code", "name": "name", "band": "band"})
 
 
 def parse_last_year(campaign: Campaign, path: str | Path) -> ParsedImport:
     """Read and check last year's results without writing anything."""
     table = read_table(path, LAST_YEAR_COLUMNS, {"code", "total"})
     units = units_of(campaign)
-    out = ParsedImport("last_year")
+    out = ParsedImport("last_year", issues=table.text_issues(LAST_YEAR_LENGTHS))
+    unreadable = {i.row for i in out.issues}
     seen: dict[str, int] = {}
     for row in table.rows:
         v, n, issues = row.values, row.number, out.issues
+        if n in unreadable:
+            continue
         code = v.get("code", "")
         if code in seen:
             issues.append(table.issue(n, "code", "duplicate_code", code, first_row=seen[code]))
@@ -70,6 +74,7 @@ def parse_last_year(campaign: Campaign, path: str | Path) -> ParsedImport:
                 band=v.get("band") or None,
             )
         )
+    out.issues.sort(key=lambda i: (i.row == 0, i.row))
     return out
 
 

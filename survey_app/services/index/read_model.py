@@ -47,6 +47,7 @@ class IndexData:
     rules: IndexRules
     self_assessment: list[dict]  # unit, self_assessed, appraised (units that gave a self-assessment)
     sample: Sample  # valid responses per unit, k: the disclosure rule's input
+    derived_last_bands: tuple[str, ...] = ()  # last year's codes whose group came from their total
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,11 @@ class IndexReadModel:
     area_names: dict[str, str]
     questionnaires: Questionnaires
     missing: dict[str, list[str]] = field(default_factory=dict)  # source → units without any points
+
+    @property
+    def derived_last_bands(self) -> tuple[str, ...]:
+        """Last year's units whose group the file did not give: derived from their total (say so)."""
+        return self.data.derived_last_bands
 
     @property
     def pack(self) -> Pack:
@@ -154,6 +160,8 @@ def index_data(campaign: Campaign) -> IndexData:
         rule = pack.satisfaction_for(type_of[s.unit_id])
         points.append(dict(unit=code_of[s.unit_id], area=rule.area, source="satisfaction", points=s.points))
     last = db.session.scalars(sa.select(LastYearResult).where(LastYearResult.campaign_id == campaign.id)).all()
+    rules = index_rules(pack)
+    last_year, derived = _last_year_rows(pack, rules, last, {u.code: u.unit_type for u in units})
     return IndexData(
         units=[dict(unit=u.code, name=u.name, unit_type=u.unit_type) for u in units],
         unit_types=[
@@ -166,12 +174,13 @@ def index_data(campaign: Campaign) -> IndexData:
             for a in t.areas
         ],
         points=points,
-        last_year=[dict(unit=r.old_code, total=r.total, rank=r.rank, band=r.band) for r in last if r.new_code],
+        last_year=last_year,
         code_map={r.old_code: r.new_code for r in last if r.new_code},
         not_applicable=dict(na),
-        rules=index_rules(pack),
+        rules=rules,
         self_assessment=[dict(unit=u, self_assessed=a[0], appraised=a[1]) for u, a in sums.items() if a[2]],
         sample=_sample(campaign),
+        derived_last_bands=derived,
     )
 
 
@@ -193,6 +202,26 @@ def response_counts(campaign: Campaign) -> list[tuple[str, str, int]]:
             .where(ResponseCount.campaign_id == campaign.id)
         )
     ]
+
+
+def _last_year_rows(
+    pack: Pack, rules: IndexRules, last: list[LastYearResult], type_of: dict[str, str]
+) -> tuple[list[dict], tuple[str, ...]]:
+    """Last year's rows for the comparison. A row without a group (the file had no 'Nhóm' column, or
+    left it empty) gets the group its total falls in by this campaign's bands, as a percentage of its
+    unit type's maximum; without that, every unit would count as having joined its group this year."""
+    rows, derived = [], []
+    for r in last:
+        if not r.new_code:
+            continue
+        band = r.band
+        if band is None and rules.bands and r.new_code in type_of:
+            maximum = pack.unit_type_by_code[type_of[r.new_code]].total_points
+            found = rules.band_of(rules.round(r.total * 100 / maximum))
+            band = found.code if found else None
+            derived.append(r.old_code)
+        rows.append(dict(unit=r.old_code, total=r.total, rank=r.rank, band=band))
+    return rows, tuple(sorted(derived))
 
 
 def question_table(pack: Pack) -> list[dict]:

@@ -24,6 +24,8 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
+from analysis.cells import neutralise_row, phone_cell
+
 from ...contacts import normalise_phone
 from ...errors import NotFound, ServiceError
 from ...extensions import db
@@ -161,6 +163,13 @@ def resolve(token: str, lock: bool = False) -> Invitation:
     return invitation
 
 
+def token_exists(token: str) -> bool:
+    """Whether a token belongs to an invitation (revoked ones too): the unknown-link rate limit counts
+    only the others, so that mistyped links never lock a whole office out of its valid ones."""
+    found = db.session.scalar(sa.select(Invitation.id).where(Invitation.token_hash == hash_token(token)).limit(1))
+    return found is not None
+
+
 def _owner_only(path: str | Path):
     """The file opened for writing with mode 0600, made so before a byte is written, even when it already
     existed with a wider mode (os.open's mode only applies to a file it creates)."""
@@ -194,7 +203,9 @@ class LinksExport:
         buffer.write("\ufeff")
         writer.writerow(LINKS_HEADER)
         for n, (*row, campaign_id, nonce) in enumerate(self.rows, start=1):
-            writer.writerow([*(v or "" for v in row), _link(campaign_id, nonce)])
+            # Names and codes come from imported files: none may reach a spreadsheet as a formula.
+            *who, phone, status = (v or "" for v in row)
+            writer.writerow([*neutralise_row(who), phone_cell(phone), status, _link(campaign_id, nonce)])
             if n % 200 == 0:
                 yield buffer.getvalue()
                 buffer.seek(0)

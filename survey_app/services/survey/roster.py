@@ -22,7 +22,7 @@ from ...errors import ImportRejected, RowIssue, ServiceError
 from ...extensions import db
 from ...models import Campaign, Respondent, Unit
 from .. import audit
-from ..tabular import read_table
+from ..tabular import column_lengths, read_table
 from .roster_checks import MESSAGE_FIELDS, Known, cancel_pending, clean_respondent, fields_of, write_person
 from .tallies import rebuild_progress
 
@@ -62,6 +62,9 @@ RESPONDENT_COLUMNS = {
     "telegram": "telegram_username",
 }
 CHANGE_KINDS = ("new", "updated", "moved", "restored", "unchanged")
+# The stored text fields: a longer value is refused (PostgreSQL would stop the import, SQLite keep it whole).
+UNIT_LENGTHS = column_lengths(Unit, {"code": "code", "name": "name", "unit_type": "unit_type"})
+RESPONDENT_LENGTHS = column_lengths(Respondent, {"full_name": "full_name", "position": "position", "email": "email"})
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ class RosterPlan:
 
     def check(self, expected_digest: str | None = None) -> None:
         if self.issues:
-            raise ImportRejected(self.issues)
+            raise ImportRejected(sorted(self.issues, key=lambda i: i.row))
         if expected_digest is not None and expected_digest != self.digest:
             raise ServiceError("roster_changed_since_preview")
 
@@ -119,10 +122,13 @@ def plan_units(campaign: Campaign, path: str | Path) -> RosterPlan:
     types = set(campaign.pack.unit_type_by_code)
     existing = {u.code: u for u in db.session.scalars(sa.select(Unit).where(Unit.campaign_id == campaign.id))}
     used = set(db.session.scalars(sa.select(Respondent.unit_id).where(Respondent.campaign_id == campaign.id)))
-    plan = RosterPlan("units")
+    plan = RosterPlan("units", issues=table.text_issues(UNIT_LENGTHS))
+    unreadable = {i.row for i in plan.issues}  # a control character or an over-long cell: nothing more to check
     seen: dict[str, int] = {}
     for row in table.rows:
         v, n = row.values, row.number
+        if n in unreadable:
+            continue
         plan.issues += [table.issue(n, col, "required") for col in ("code", "name", "unit_type") if not v.get(col)]
         code = v.get("code", "")
         if code in seen:
@@ -172,9 +178,12 @@ def plan_respondents(campaign: Campaign, path: str | Path) -> RosterPlan:
     """Read a respondents file: create or update people by person key (email, else phone)."""
     table = read_table(path, RESPONDENT_COLUMNS, {"unit_code", "group_code", "full_name"})
     known = Known.of(campaign)
-    plan = RosterPlan("respondents")
+    plan = RosterPlan("respondents", issues=table.text_issues(RESPONDENT_LENGTHS))
+    unreadable = {i.row for i in plan.issues}
     seen: dict[str, dict[str, int]] = {"email": {}, "phone": {}}
     for row in table.rows:
+        if row.number in unreadable:
+            continue
         rec, row_issues = clean_respondent(table, row.number, row.values, known)
         for key in ("email", "phone"):
             value = rec.get(key)
