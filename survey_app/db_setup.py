@@ -33,6 +33,14 @@ def _configure_sqlite(engine: sa.Engine) -> None:
         cur.execute("PRAGMA temp_store=MEMORY")
         cur.close()
 
+    @sa.event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_conn, _record, _proxy):
+        # SQLAlchemy hands a connection back to the pool with the driver's own transaction handling
+        # switched on again (isolation_level "") once it has served an AUTOCOMMIT block, such as
+        # `mixing.compact`; that driver then opens transactions of its own, and a reader in one kept
+        # reading an old snapshot. Every checkout starts from the state `on_connect` set.
+        dbapi_conn.isolation_level = None
+
     @sa.event.listens_for(engine, "begin")
     def on_begin(conn):
         if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":

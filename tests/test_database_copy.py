@@ -142,3 +142,13 @@ def _sample_file(folder: Path, unit: str) -> Path:
     sample = folder / "draft-as-json.bin"
     sample.write_bytes(b"\x00\x01" + json.dumps({unit: {"S01": "A", "S02": "B"}}).encode() + b"\x00")
     return sample
+
+
+def test_a_pooled_sqlite_connection_keeps_its_own_transactions_after_compacting(app):
+    """`compact` runs in an AUTOCOMMIT block; SQLAlchemy hands that connection back with the driver's own
+    transaction handling on again. The next checkout must start from BEGIN IMMEDIATE transactions only."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the driver's transaction handling is SQLite's")
+    mixing.compact(["sealed_response"])
+    with db.engine.connect() as conn:
+        assert conn.connection.dbapi_connection.isolation_level is None

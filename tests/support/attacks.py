@@ -7,7 +7,10 @@ use a person's known opinions, so the test knows which response is whose and can
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -90,12 +93,28 @@ def responses_about(conn, xmin: str, unit_id: int, group_id: int) -> int:
 
 
 def scan(paths: Sequence[Path], pattern: re.Pattern) -> list[tuple[str, bytes]]:
-    """Every match of `pattern` in the raw bytes of the files (a copy of the database, WAL, free pages)."""
-    found = []
-    for path in paths:
-        if path.is_file():
-            found += [(path.name, m.group()) for m in pattern.finditer(path.read_bytes())]
-    return found
+    """Every match of `pattern` in the raw bytes of the files (a copy of the database, WAL, free pages).
+    Read by another process, as an attacker copies them: a process that opens and closes a SQLite file
+    drops every POSIX lock its own connections hold on it, and the next process to connect would then
+    rebuild the WAL index under them (their commits would no longer be seen)."""
+    script = (
+        "import re, sys, json\n"
+        "pattern = re.compile(sys.argv[1].encode('latin-1'), int(sys.argv[2]))\n"
+        "found = []\n"
+        "for name in sys.argv[3:]:\n"
+        "    try:\n"
+        "        data = open(name, 'rb').read()\n"
+        "    except FileNotFoundError:\n"
+        "        continue\n"
+        "    found += [[name, m.group().decode('latin-1')] for m in pattern.finditer(data)]\n"
+        "print(json.dumps(found))\n"
+    )
+    source = pattern.pattern if isinstance(pattern.pattern, str) else pattern.pattern.decode("latin-1")
+    flags = pattern.flags & ~re.UNICODE
+    out = subprocess.run(
+        [sys.executable, "-c", script, source, str(int(flags)), *map(str, paths)], capture_output=True, check=True
+    ).stdout
+    return [(Path(name).name, text.encode("latin-1")) for name, text in json.loads(out)]
 
 
 def postgres_files(conn, tables: Sequence[str], since: float) -> list[Path]:
