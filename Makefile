@@ -46,5 +46,10 @@ bench: $(VENV)/.dev
 bench-respondent: $(VENV)/.dev
 	$(BIN)/python bench/respondent.py $(BENCH_ARGS)
 
+# The review page with 2.000 flagged responses (bench/review.py); e.g. make bench-review BENCH_ARGS="--database sqlite"
+.PHONY: bench-review
+bench-review: $(VENV)/.dev
+	$(BIN)/python bench/review.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -48,6 +48,8 @@ EXPECTED = {
     "admin.user_reset": ("POST", 302, 302, 403, 403),
     "admin.remind": ("POST", 302, 302, 403, 403),
     "admin.remind_units": ("POST", 302, 302, 403, 403),
+    # Bulk exclude / restore (issue 9): admins only; before close the page refuses it (422) and says why.
+    "admin.review_bulk": ("POST", 302, 422, 403, 403),
     "admin.exclude": ("POST", 302, 302, 403, 403),
     "admin.restore": ("POST", 302, 302, 403, 403),
     "api.progress": ("GET", 401, 200, 200, 200),
@@ -141,6 +143,7 @@ def test_role_matrix(app, client, staff, role):
     rules = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
     body = {
         "admin.exclude": {"reason": "kiểm tra phân quyền"},
+        "admin.review_bulk": {"action": "exclude", "reason": "kiểm tra phân quyền"},
         "admin.user_create": {"email": "x@thu.example"},
         "admin.user_reset": {"email": "monitor@thu.example"},
         "admin.roster_remove": {"confirm": "1"},

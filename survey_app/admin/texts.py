@@ -12,6 +12,10 @@ CLOSED = (
 )
 EXCLUDED = "Đã loại phiếu khỏi kết quả."
 RESTORED = "Đã khôi phục phiếu."
+# The review page (admin/review.py): many responses at once, and the warnings' short names for its counts.
+REVIEW_EXCLUDED = "Đã loại {count} phiếu khỏi kết quả."
+REVIEW_RESTORED = "Đã khôi phục {count} phiếu: các phiếu này được tính lại vào kết quả."
+REVIEW_FLAGS = {"too_fast": "Trả lời quá nhanh", "straight_lining": "Mọi câu cùng một phương án"}
 USER_CREATED = "Đã tạo tài khoản {email}."
 PASSWORD_RESET = "Mật khẩu mới của {email}: {password} (chỉ hiện một lần)."  # noqa: S105 (a message, not a password)
 

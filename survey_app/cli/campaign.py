@@ -1,4 +1,5 @@
-"""`flask pack check`, `flask campaign create|open|close|status`, `flask responses exclude|restore`."""
+"""`flask pack check`, `flask campaign create|open|close|status`, `flask responses exclude|restore` (one id, or a
+file of ids in one transaction)."""
 
 from __future__ import annotations
 
@@ -103,17 +104,43 @@ def campaign_status(code):
 
 
 @command(responses_cli, "exclude")
-@click.argument("response_id")
+@click.argument("response_id", required=False)
 @click.option("--reason", required=True, help=texts.OPTION_HELP["reason"])
+@click.option("--from-file", "ids_file", type=click.File(encoding="utf-8"), help=texts.OPTION_HELP["ids_file"])
+@CAMPAIGN
 @friendly
-def responses_exclude(response_id, reason):
-    review.exclude_response(response_id, reason)
-    click.echo(fill(texts.EXCLUDED, response=response_id))
+def responses_exclude(response_id, reason, ids_file, code):
+    if ids_file is None:
+        review.exclude_response(_one(response_id), reason)
+        click.echo(fill(texts.EXCLUDED, response=response_id))
+        return
+    done = review.exclude_responses(campaigns.get_campaign(code), reason, ids=_ids(response_id, ids_file))
+    click.echo(fill(texts.EXCLUDED_MANY, count=done.count))
 
 
 @command(responses_cli, "restore")
-@click.argument("response_id")
+@click.argument("response_id", required=False)
+@click.option("--reason", default="", help=texts.OPTION_HELP["restore_reason"])
+@click.option("--from-file", "ids_file", type=click.File(encoding="utf-8"), help=texts.OPTION_HELP["ids_file"])
+@CAMPAIGN
 @friendly
-def responses_restore(response_id):
-    review.restore_response(response_id)
-    click.echo(fill(texts.RESTORED, response=response_id))
+def responses_restore(response_id, reason, ids_file, code):
+    if ids_file is None:
+        review.restore_response(_one(response_id))
+        click.echo(fill(texts.RESTORED, response=response_id))
+        return
+    done = review.restore_responses(campaigns.get_campaign(code), reason, ids=_ids(response_id, ids_file))
+    click.echo(fill(texts.RESTORED_MANY, count=done.count))
+
+
+def _one(response_id: str | None) -> str:
+    if not response_id:
+        raise click.UsageError(texts.ONE_ID_OR_FILE)
+    return response_id
+
+
+def _ids(response_id: str | None, ids_file) -> list[str]:
+    """One id per line (as the review page shows them in full, or from an export); blank lines and # notes skipped."""
+    if response_id:
+        raise click.UsageError(texts.ONE_ID_OR_FILE)
+    return [line.strip() for line in ids_file if line.strip() and not line.lstrip().startswith("#")]

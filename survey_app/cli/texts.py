@@ -39,6 +39,8 @@ OPTION_HELP = {
     "role": "`admin` (mọi việc), `monitor` (chỉ xem), `unit` (đầu mối: chỉ đơn vị mình).",
     "unit_code": "Mã đơn vị của tài khoản đầu mối (vai trò `unit`).",
     "reason": "Lý do loại phiếu (ghi vào nhật ký).",
+    "restore_reason": "Lý do khôi phục (ghi vào nhật ký; bắt buộc khi dùng `--from-file`).",
+    "ids_file": "Tệp văn bản, mỗi dòng một mã phiếu: loại hoặc khôi phục tất cả cùng lúc, có lỗi thì không đổi gì.",
     "respondents": "Số cán bộ mô phỏng.",
     "answered": "Tỷ lệ cán bộ mô phỏng đã nộp phiếu.",
     "workbook": "Tệp Excel có sẵn cần điền.",
@@ -77,8 +79,11 @@ COMMAND_HELP = {
     "users create": "Tạo tài khoản: `admin` (mọi việc), `monitor` (chỉ xem), `unit` (chỉ đơn vị mình).",
     "users reset-password": "Đặt mật khẩu ngẫu nhiên mới (in ra một lần) và mở khoá tài khoản.",
     "users token": "Cấp mã API (Authorization: Bearer …) theo vai trò của tài khoản; mã cũ hết hiệu lực.",
-    "responses exclude": "Loại một phiếu khỏi kết quả, có lý do (ghi nhật ký; hoàn tác bằng `restore`).",
-    "responses restore": "Tính lại một phiếu đã loại.",
+    "responses exclude": (
+        "Loại một phiếu (hoặc mọi phiếu trong tệp `--from-file`) khỏi kết quả, có lý do (ghi nhật ký; hoàn tác bằng "
+        "`restore`)."
+    ),
+    "responses restore": "Tính lại một phiếu đã loại (hoặc mọi phiếu trong tệp `--from-file`, có lý do).",
     "demo": "Nạp đợt khảo sát mô phỏng Sơn La 2024 vào cơ sở dữ liệu trống và in cách dùng.",
     "appraisal template": "Ghi tệp Excel có đơn vị, lĩnh vực và điểm tối đa thẩm định để điền.",
     "appraisal import": "Nhập điểm thẩm định từ CSV/XLSX; có lỗi thì không nhập gì.",
@@ -108,6 +113,9 @@ STATUS_CELL = "  {unit} × {group}: {valid}/{minimum} phiếu hợp lệ"
 STATUS_TOTAL = "Phát ra / thu về / hợp lệ: {invited} / {submitted} / {valid}"
 EXCLUDED = "Đã loại phiếu {response}."
 RESTORED = "Đã khôi phục phiếu {response}."
+EXCLUDED_MANY = "Đã loại {count} phiếu khỏi kết quả."
+RESTORED_MANY = "Đã khôi phục {count} phiếu."
+ONE_ID_OR_FILE = "Cho một mã phiếu, hoặc `--from-file` với tệp các mã phiếu (không cả hai)."
 UNITS_IMPORTED = "Đơn vị: {created} mới, {updated} cập nhật, {unchanged} không đổi."
 RESPONDENTS_IMPORTED = "Cán bộ: {created} mới, {updated} cập nhật, {unchanged} không đổi."
 ISSUED = "Đã cấp {issued} đường liên kết; {already} người đã có đường liên kết."

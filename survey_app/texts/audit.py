@@ -24,6 +24,8 @@ ACTIONS = {
     "respondent.remove": ("Rút một người khỏi danh sách", "đơn vị {unit}; huỷ {cancelled} tin đang chờ gửi"),
     "response.exclude": ("Loại phiếu", "lý do: {reason}"),
     "response.restore": ("Khôi phục phiếu", ""),
+    "responses.exclude": ("Loại nhiều phiếu", "{count} phiếu; lý do: {reason}"),
+    "responses.restore": ("Khôi phục nhiều phiếu", "{count} phiếu; lý do: {reason}"),
     "user.create": ("Tạo tài khoản", "vai trò {role:role_status}"),
     "user.locked": ("Khoá tài khoản", "sau {failures} lần đăng nhập sai"),
     "user.reset_password": ("Đặt lại mật khẩu", ""),

@@ -64,6 +64,30 @@ CODES = {
     "flag.too_fast": "Trả lời quá nhanh: khoảng {seconds} giây, tối thiểu {minimum} giây",
     "unit_flag.straight_lining": "{straight}/{responses} phiếu chọn một phương án cho mọi câu",
     "unit_flag.uniform_top": "{percent}% trong {answers} câu trả lời là phương án cao nhất",
+    # the review page: filters and bulk exclude / restore (services/survey/review.py, review_list.py)
+    "review_unknown_unit": "Không có đơn vị mã «{value}» trong đợt khảo sát này.",
+    "review_unknown_group": "Không có nhóm đối tượng mã «{value}» trong đợt khảo sát này.",
+    "review_unknown_flag": "Không có loại cảnh báo «{value}».",
+    "review_unknown_status": "Không có trạng thái phiếu «{value}».",
+    "review_not_closed": (
+        "Đợt khảo sát {code} chưa đóng: cảnh báo chỉ có sau khi đóng, nên chưa loại hay khôi phục phiếu được."
+    ),
+    "restoring_needs_reason": "Khôi phục phiếu cần ghi lý do.",
+    "review_reason_too_long": "Lý do dài quá {limit} ký tự.",
+    "review_nothing_selected": "Chưa chọn phiếu nào.",
+    "review_nothing_to_exclude": "Không có phiếu hợp lệ nào khớp bộ lọc để loại.",
+    "review_nothing_to_restore": "Không có phiếu đã loại nào khớp bộ lọc để khôi phục.",
+    "review_selection_changed": (
+        "Số phiếu khớp bộ lọc đã thay đổi từ lúc xác nhận ({expected} → {count} phiếu); chưa thay đổi phiếu nào, "
+        "hãy xem lại và xác nhận lại."
+    ),
+    "responses_not_in_campaign": "{count} phiếu không thuộc đợt khảo sát {code}: {ids}. Chưa thay đổi phiếu nào.",
+    "responses_already_excluded": "{count} phiếu đã chọn đã bị loại từ trước: {ids}. Chưa thay đổi phiếu nào.",
+    "responses_invalid": (
+        "{count} phiếu đã chọn không hợp lệ (đã ra khỏi kết quả khi đóng), không loại được: {ids}. "
+        "Chưa thay đổi phiếu nào."
+    ),
+    "responses_not_excluded": "{count} phiếu đã chọn không ở trạng thái đã loại: {ids}. Chưa thay đổi phiếu nào.",
 }
 
 # Vietnamese headers of the roster files' fields (when the file did not name the column itself).
