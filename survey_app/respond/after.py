@@ -1,5 +1,6 @@
 """After a submit has been answered: run the mixer, outside the respondent's request (the phone already
-has its "submitted" page). If it fails or the process dies, the worker's mixer takes the submission later."""
+has its "submitted" page). If it fails or the process dies, the submission waits sealed: the next
+submit's run, `flask mixer` or closing releases it."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def mix_after(response: Response, campaign_code: str) -> Response:
             try:
                 mixing.mix(get_campaign(campaign_code))
             except Exception:  # never lost: the sealed submission waits for the next run
-                log.exception("mixer after a submit failed; the worker's mixer will release it")
+                log.exception("mixer after a submit failed; the next run or closing will release it")
 
     response.call_on_close(run)
     return response
