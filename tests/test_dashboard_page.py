@@ -246,3 +246,25 @@ def test_the_unit_page_names_its_areas(client, sonla):
     areas = {a.code: a.name for t in sonla.campaign.pack.unit_types if t.code == "so" for a in t.areas}
     shown = re.findall(r'<tr><td>([^<]+)</td><td class="n">[\d,]+</td></tr>', page)
     assert shown == [areas[f"LV{i}"] for i in range(1, 8)]  # names, never the codes (LV8 has no questions)
+
+
+def test_a_department_rated_by_a_matrix_group_counts_that_groups_invitations(client, matrix):
+    """Commune leaders (XA-LD, in X-DEMO-1) rate every department: a department's row for them counts
+    their invitations and opens, not the zero of a group with nobody in the department."""
+    responding.open_questionnaire(matrix.token("p3@thu.example"))
+    db.session.commit()
+    (cell,) = [c for c in monitoring.cells(matrix.campaign, "SO-NV") if c.group_code == "XA-LD"]
+    assert (cell.invited, cell.opened, cell.submitted) == (1, 1, 0)
+    _login(client, "monitor")
+    page = client.get(f"/admin/c/{matrix.campaign.code}/u/SO-NV").get_data(as_text=True)
+    row = re.search(r"<tr><td>[^<]*Lãnh đạo[^<]*xã[^<]*</td>(.*?)</tr>", page, re.S | re.I)
+    assert row, page
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", row.group(1))[:3] == ["1", "1", "0"]
+
+
+def test_a_matrix_groups_invitations_count_only_where_its_raters_sit(matrix):
+    """The response rate per unit counts a unit's own people: the commune leader rating every department
+    adds to X-DEMO-1's rate, not to each department's."""
+    rates = {u.unit_code: u.invited for u in lagging.unit_rates(monitoring.cells(matrix.campaign))}
+    assert rates["X-DEMO-1"] == 1 and rates["SO-NV"] == 1  # SO-NV: person 1, its own official
+    assert rates.get("SO-XD", 0) == 0  # nobody of its own invited; rated by the commune leaders only

@@ -267,6 +267,10 @@ SPEC = {
                     "minimum": {"type": "integer"},
                     "rate": {"type": "number"},
                     "status": {"enum": ["met", "at_risk", "not_met", "n/a"]},
+                    "home": {
+                        "type": "boolean",
+                        "description": "false: a matrix group's row at a unit it rates (the whole group's funnel)",
+                    },
                 },
             },
             "UnitScore": {

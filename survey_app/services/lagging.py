@@ -69,6 +69,8 @@ def unit_rates(all_cells: list[Cell]) -> list[UnitRate]:
     """Per unit, lowest response rate first (ties in Vietnamese order); units nobody was invited in are left out."""
     totals: dict[str, list] = {}
     for c in all_cells:
+        if not c.home:  # a matrix group's invitations belong to the units its raters sit in
+            continue
         entry = totals.setdefault(c.unit_code, [c.unit_name, c.unit_type, 0, 0])
         entry[2] += c.invited
         entry[3] += c.submitted

@@ -51,6 +51,7 @@ class Cell:
     valid: int = 0
     minimum: int = 0
     status: str = "not_met"  # met | at_risk | not_met
+    home: bool = True  # False: a matrix group's row at a unit it rates; its funnel is the whole group's
 
     @property
     def rate(self) -> float:
@@ -97,11 +98,20 @@ def cells(campaign: Campaign, unit_code: str | None = None) -> list[Cell]:
             c = Cell(unit.code, unit.name, unit.unit_type, g.code, g.name, minimum=spec.min_responses)
             if belongs and (p := funnel.get((unit.id, g.id))):
                 c.invited, c.opened, c.started, c.submitted = p.invited, p.opened, p.started, p.submitted
+            elif spec.is_matrix and rates:  # its raters sit in other units, and every one of them rates this one
+                c.invited, c.opened, c.started, c.submitted = _matrix_funnel(funnel, g.id)
+                c.home = False
             c.valid = valid.get((unit.id, g.id), 0) if rates else 0
             outstanding = c.invited - c.submitted if not spec.is_matrix else _matrix_outstanding(funnel, g.id)
             c.status = sample_status(c.valid, c.minimum, outstanding, closed) if rates else "n/a"
             out.append(c)
     return out
+
+
+def _matrix_funnel(funnel: dict, group_id: int) -> tuple[int, int, int, int]:
+    """A matrix group's invited, opened, started and submitted, over every unit its raters sit in."""
+    rows = [p for (_, g), p in funnel.items() if g == group_id]
+    return tuple(sum(getattr(p, k) for p in rows) for k in ("invited", "opened", "started", "submitted"))
 
 
 def _matrix_outstanding(funnel: dict, group_id: int) -> int:
