@@ -42,12 +42,6 @@ def unit_name(q, unit_code: str) -> str:
     return next((s.unit.name for s in q.sections if s.unit.code == unit_code), unit_code)
 
 
-def anonymity_note(k: int) -> str:
-    from .respond.texts import ANONYMITY
-
-    return ANONYMITY.format(k=k)
-
-
 def init_app(app: Flask) -> None:
     app.add_template_filter(vn_time, "vn_time")
     app.add_template_filter(vn_number, "vn_number")
@@ -58,7 +52,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(is_admin)
     app.add_template_global(section_of)
     app.add_template_global(unit_name)
-    app.add_template_global(anonymity_note)
     app.add_template_global(texts.say, "say")
     app.add_template_global(texts.column_label, "column_label")
     app.add_template_global(lambda status: STATUS["sample"].get(status, "–"), "sample_label")

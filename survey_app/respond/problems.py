@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import bp
-from .texts import PROBLEMS
+from .texts import ANONYMITY, PROBLEMS
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,12 @@ class ProblemList:
     strays: list = field(default_factory=list)  # reasons of problems about no unit of the form
     marked: dict = field(default_factory=dict)  # (unit code, question code) → problem code
     all_missing: bool = True  # every problem is an unanswered question
+
+
+@bp.app_template_global()
+def anonymity_note(k: int) -> str:
+    """The promise at the top of the questionnaire, with the pack's k."""
+    return ANONYMITY.format(k=k)
 
 
 @bp.app_template_global()
