@@ -51,7 +51,7 @@ def bad_pack(tmp_path):
 
 def test_pack_check_bad_pack_lists_errors(runner, bad_pack):
     assert run(runner, "pack", "check", str(bad_pack), code=1) == [
-        "Error: Bộ câu hỏi có 3 lỗi:",
+        "Lỗi: Bộ câu hỏi có 3 lỗi:",
         f"{bad_pack}/units.csv: dòng 10, cột code: mã đơn vị «X-DEMO-1» bị trùng",
         f"{bad_pack}/units.csv: dòng 14, cột code: mã đơn vị «X-DEMO-1» bị trùng",
         f"{bad_pack}/units.csv: dòng 15, cột unit_type: không có loại đơn vị «huyện»",
@@ -91,7 +91,7 @@ def test_campaign_lifecycle(runner):
         "0 cảnh báo theo đơn vị."
     ]
     assert run(runner, "campaign", "open", code=1) == [
-        "Error: Đợt khảo sát C1 đã đóng; một đợt đã đóng không mở lại được."
+        "Lỗi: Đợt khảo sát C1 đã đóng; một đợt đã đóng không mở lại được."
     ]
     assert db.session.scalar(sa.select(Campaign.status)) == "closed"
 
@@ -113,7 +113,7 @@ def test_campaign_create_refusals(runner, bad_pack):
         code=2,
     )
     assert (
-        "Error: Invalid value for '--opens': «2024-13-01» không phải ngày giờ: viết YYYY-MM-DD hoặc "
+        "Lỗi: Giá trị không hợp lệ cho '--opens': «2024-13-01» không phải ngày giờ: viết YYYY-MM-DD hoặc "
         "YYYY-MM-DD HH:MM (giờ Việt Nam)."
     ) in out
     assert run(
@@ -129,7 +129,7 @@ def test_campaign_create_refusals(runner, bad_pack):
         "--closes",
         "2024-12-01",
         code=1,
-    ) == ["Error: Thời điểm đóng (23:59 ngày 01/12/2024) phải sau thời điểm mở (00:00 ngày 20/12/2024)."]
+    ) == ["Lỗi: Thời điểm đóng (23:59 ngày 01/12/2024) phải sau thời điểm mở (00:00 ngày 20/12/2024)."]
     out = run(
         runner,
         "campaign",
@@ -144,11 +144,11 @@ def test_campaign_create_refusals(runner, bad_pack):
         "2025-09-01",
         code=1,
     )
-    assert out[0] == "Error: Bộ câu hỏi có 3 lỗi:"
+    assert out[0] == "Lỗi: Bộ câu hỏi có 3 lỗi:"
     assert out[3] == f"{bad_pack}/units.csv: dòng 15, cột unit_type: không có loại đơn vị «huyện»"
     assert count(Campaign) == 0
     assert run(runner, "campaign", "status", code=1) == [
-        "Error: Chưa có đợt khảo sát nào: hãy tạo một đợt khảo sát trước."
+        "Lỗi: Chưa có đợt khảo sát nào: hãy tạo một đợt khảo sát trước."
     ]
     run(runner, "campaign", "create", "--pack", good, "--code", "X", "--opens", "2024-11-01", "--closes", "2024-12-20")
     assert run(
@@ -164,8 +164,8 @@ def test_campaign_create_refusals(runner, bad_pack):
         "--closes",
         "2024-12-20",
         code=1,
-    ) == ["Error: Đã có đợt khảo sát mã X; hãy chọn mã khác."]
-    assert run(runner, "campaign", "status", "--campaign", "Y", code=1) == ["Error: Không có đợt khảo sát mã Y."]
+    ) == ["Lỗi: Đã có đợt khảo sát mã X; hãy chọn mã khác."]
+    assert run(runner, "campaign", "status", "--campaign", "Y", code=1) == ["Lỗi: Không có đợt khảo sát mã Y."]
 
 
 def test_units_respondents_invitations_export(runner, tmp_path):
@@ -194,7 +194,7 @@ def test_units_respondents_invitations_export(runner, tmp_path):
         [person(1, "SO-KHAC", "SO-CC"), person(2, "SO-NV", "H-XA"), person(3, "SO-MOI", "SO-LD")],
     )
     assert run(runner, "respondents", "import", str(bad), code=1) == [
-        "Error: Tệp có 2 lỗi; chưa nhập gì. Sửa các dòng dưới đây rồi tải lên lại.",
+        "Lỗi: Tệp có 2 lỗi; chưa nhập gì. Sửa các dòng dưới đây rồi tải lên lại.",
         "dòng 2, cột unit_code: không có đơn vị mã «SO-KHAC» trong đợt khảo sát",
         "dòng 3, cột group_code: nhóm H-XA dành cho đơn vị loại «huyen», nhưng SO-NV thuộc loại «so»",
     ]
@@ -211,7 +211,7 @@ def test_units_respondents_invitations_export(runner, tmp_path):
         "Đã cấp đường liên kết mới cho 0912 000 001; đường liên kết cũ không dùng được nữa."
     ]
     assert run(runner, "invitations", "issue", "--reissue", "x@thu.example", code=1) == [
-        "Error: x@thu.example không có đường liên kết còn hiệu lực trong đợt C."
+        "Lỗi: x@thu.example không có đường liên kết còn hiệu lực trong đợt C."
     ]
     assert count(Invitation) == 4
     live = set(db.session.scalars(sa.select(Invitation.token_hash).where(Invitation.revoked_at.is_(None))))
@@ -256,10 +256,10 @@ def test_users_create(runner):
     out = run(runner, "users", "create", "admin@thu.example", input="mat-khau-dai-2\nmat-khau-dai-2\n")
     assert out[-1] == "Đã tạo tài khoản admin@thu.example (quản trị)."
     assert run(runner, "users", "create", "x@thu.example", "--password", "ngan", code=1) == [
-        "Error: Mật khẩu cần ít nhất 10 ký tự."
+        "Lỗi: Mật khẩu cần ít nhất 10 ký tự."
     ]
     assert run(runner, "users", "create", "THU.TRUONG@sonoivu.example", "--password", "mat-khau-dai-3", code=1) == [
-        "Error: Đã có tài khoản thu.truong@sonoivu.example."
+        "Lỗi: Đã có tài khoản thu.truong@sonoivu.example."
     ]
     assert count(User) == 2
 

@@ -43,7 +43,7 @@ def test_commands_from_template_to_report(runner, small, tmp_path):  # noqa: F81
     bad = tmp_path / "bad.csv"
     bad.write_text("Mã đơn vị,Điểm\nSO-NV,x\n", encoding="utf-8")
     out = run(runner, "satisfaction", "import", str(bad), code=1)
-    assert out[0] == "Error: Tệp có 2 lỗi; chưa nhập gì. Sửa các dòng dưới đây rồi tải lên lại."
+    assert out[0] == "Lỗi: Tệp có 2 lỗi; chưa nhập gì. Sửa các dòng dưới đây rồi tải lên lại."
     assert out[1] == "dòng 2, cột Điểm: «x» không phải là số"
     assert out[2] == "cột Mã đơn vị: thiếu đơn vị SO-TC (Sở Tài chính): tệp không có dòng nào của đơn vị"
     good = tmp_path / "sat.csv"
@@ -100,7 +100,7 @@ def test_without_libreoffice_the_pdf_is_refused_in_vietnamese(runner, small, tmp
     monkeypatch.setenv("PATH", str(tmp_path))  # no soffice on the path: the machine without LibreOffice
     docx = tmp_path / "bao-cao.docx"
     out = run(runner, "report", "draft", "--out", str(docx), "--pdf", code=1)
-    assert out[-1] == "Error: máy chủ chưa cài LibreOffice nên chưa làm được bản PDF; hãy tải bản DOCX"
+    assert out[-1] == "Lỗi: máy chủ chưa cài LibreOffice nên chưa làm được bản PDF; hãy tải bản DOCX"
     assert docx.exists()  # the DOCX is written all the same
     assert run(runner, "report", "draft", "--out", str(docx)) == [f"Đã ghi dự thảo báo cáo vào {docx}."]
 
@@ -129,7 +129,7 @@ def test_fill_command(runner, small, tmp_path):  # noqa: F811
         "survey=B",
         code=1,
     )
-    assert out[-1].startswith("Error: 1 ô đã có dữ liệu (B2)")
+    assert out[-1].startswith("Lỗi: 1 ô đã có dữ liệu (B2)")
     assert load_workbook(path)["Sở"]["B2"].value == 5  # refused: nothing saved
     out = run(
         runner,

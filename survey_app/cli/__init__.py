@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import campaign, delivery, demo, index, invitations, roster, tallies, users
+from . import campaign, click_texts, delivery, demo, index, invitations, roster, tallies, users
 
 
 def init_app(app: Flask) -> None:
     """Register every group and command on the app's `flask` CLI (order: the year's order of work)."""
+    click_texts.install()  # click's own words (usage, errors) in Vietnamese
     for extra in (delivery.send, delivery.remind, delivery.failures, delivery.bounces):
         invitations.invitations_cli.add_command(extra)
     groups = (
