@@ -35,7 +35,7 @@ OPTION_HELP = {
     "max": "Nhắc mỗi người tối đa bấy nhiêu lần (mặc định: max_reminders của bộ câu hỏi).",
     "only": "Chỉ các kênh này.",
     "drain": "Thoát khi không còn tin đến hạn (và không tiến trình nào khác đang giữ tin).",
-    "password": "Mật khẩu (bỏ trống để được hỏi, không hiện trên màn hình).",
+    "password": "Mật khẩu (bỏ trống để được hỏi hai lần, không hiện trên màn hình; hoặc đặt FLASK_USERS_CREATE_PASSWORD).",
     "role": "`admin` (mọi việc), `monitor` (chỉ xem), `unit` (đầu mối: chỉ đơn vị mình).",
     "unit_code": "Mã đơn vị của tài khoản đầu mối (vai trò `unit`).",
     "reason": "Lý do loại phiếu (ghi vào nhật ký).",
@@ -154,3 +154,5 @@ CHARTS_WRITTEN = "Đã ghi biểu đồ vào {out}."
 REPORT_WRITTEN = "Đã ghi dự thảo báo cáo vào {out}."
 PDF_WRITTEN = "Đã ghi bản PDF vào {out}."
 STATS_DONE = "Đã tính thống kê từ {responses} phiếu hợp lệ ({resamples} lần lấy mẫu lại) lúc {at}."
+
+USER_CREATE_PROMPT = "Mật khẩu"  # the prompt of `users create`

@@ -16,7 +16,13 @@ users_cli = group("users")
 
 @command(users_cli, "create")
 @click.argument("email")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help=texts.OPTION_HELP["password"])
+@click.option(
+    "--password",
+    prompt=texts.USER_CREATE_PROMPT,
+    hide_input=True,
+    confirmation_prompt=True,
+    help=texts.OPTION_HELP["password"],
+)
 @click.option(
     "--role", type=click.Choice([r.value for r in Role]), default=Role.ADMIN.value, help=texts.OPTION_HELP["role"]
 )
