@@ -67,6 +67,18 @@ def migrate(app) -> None:
         upgrade()
 
 
+def fresh_app(database: str, args, sqlite_file: Path):
+    """The app on a new, migrated database: a SQLite file, or the emptied PostgreSQL of `args.pg_url`."""
+    if database == "sqlite":
+        url = f"sqlite:///{sqlite_file}"
+    else:
+        url = args.pg_url
+        fresh_postgresql(url)
+    app = make_app(url, args.secret_key, args.link_secret)
+    migrate(app)
+    return app
+
+
 Places = Callable[[object], Sequence[tuple[str, str]]]
 
 

@@ -235,13 +235,8 @@ def bench_run(database: str, url: str, app, pack: str, clients: int, n: int, arg
 
 
 def bench_database(database: str, args, tmp: Path) -> list[Result]:
-    if database == "sqlite":
-        url = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    else:
-        url = args.pg_url
-        common.fresh_postgresql(url)
-    app = common.make_app(url, args.secret_key, args.link_secret)
-    common.migrate(app)
+    app = common.fresh_app(database, args, tmp / "bench.sqlite3")
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
     results = []
     for pack in args.packs:
         per_client = PER_CLIENT[pack][1 if args.quick else 0] if args.per_client is None else args.per_client

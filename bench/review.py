@@ -229,13 +229,8 @@ def check(app) -> list[str]:
 def bench_database(database: str, args, tmp: Path) -> dict:
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"\n== {database} (load average before: {load})")
-    if database == "sqlite":
-        url = f"sqlite:///{tmp / 'bench-review.sqlite3'}"
-    else:
-        url = args.pg_url
-        common.fresh_postgresql(url)
-    app = common.make_app(url, args.secret_key, args.link_secret)
-    common.migrate(app)
+    app = common.fresh_app(database, args, tmp / "bench-review.sqlite3")
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
     build(app, args.flagged)
     bare = [bare_median(args, args.bare_requests)]
     kinds = ("first page", "filtered page", "exclude 50", "restore 50")
