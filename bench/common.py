@@ -124,16 +124,17 @@ def check_counted_once(app, campaign_id: int, completed: int, answers: int | Non
     """Problems found after a run: each completed respondent counted exactly once, live tallies equal a rebuild.
 
     `completed` is the number of sessions whose submit the server accepted; `answers`, when given, the number
-    of answers those sessions gave (none may be lost). The tallies are compared right away: when answers reach
-    them asynchronously (a background writer in batches), wait here for it to drain before the snapshot.
+    of answers those sessions gave (none may be lost). Submissions whose cells have not yet reached k wait
+    sealed for the mixer: they are flushed first, as closing does, so that every one is counted.
     """
     from survey_app.extensions import db
     from survey_app.models import Answer, Campaign, Invitation, Response
-    from survey_app.services.survey import tallies
+    from survey_app.services.survey import mixing, tallies
 
     problems = []
     with app.app_context():
         c = db.session.get(Campaign, campaign_id)
+        mixing.mix(c, flush=True)
         responses = db.session.scalar(sa.select(sa.func.count(Response.id)).where(Response.campaign_id == c.id))
         submitted = db.session.scalar(
             sa.select(sa.func.count(Invitation.id)).where(

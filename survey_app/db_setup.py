@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import sqlalchemy as sa
 from flask import Flask
 
 from .extensions import db
+
+_READING: ContextVar[bool] = ContextVar("reading", default=False)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """A block that only reads, in a transaction of its own that ends with the block. On SQLite its
+    statements run without BEGIN IMMEDIATE, so a read never waits for the write lock nor holds it (WAL
+    readers see the last commit); on PostgreSQL it is a plain transaction. Entered inside an open
+    transaction, it changes nothing of how that one began, and ends it (rolled back): read rows as
+    values (Core), not as ORM objects, which the end expires."""
+    mark = _READING.set(True)
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    else:
+        db.session.rollback()  # nothing was written: ending the read is all there is to do
+    finally:
+        _READING.reset(mark)
 
 
 def init_app(app: Flask) -> None:
@@ -43,13 +68,18 @@ def _configure_sqlite(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def on_begin(conn):
-        if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        # Inside `reading()` no BEGIN at all: with the driver's own transaction handling off, each
+        # statement is its own read transaction, and no lock is taken.
+        if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT" and not _READING.get():
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def insert_for(session) -> callable:
     """The dialect's INSERT that supports ON CONFLICT (SQLite ≥ 3.24 and PostgreSQL both do)."""
-    name = session.get_bind().dialect.name
+    return insert_for_dialect(session.get_bind().dialect.name)
+
+
+def insert_for_dialect(name: str) -> callable:
     if name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
@@ -95,10 +125,7 @@ def check_database(app: Flask) -> None:
             raw = db.engine.raw_connection()
         except (sa.exc.DBAPIError, db.engine.dialect.loaded_dbapi.Error) as exc:  # wrapped or not, by driver
             reason = getattr(exc, "orig", exc)
-            raise ConfigError(
-                f"cannot open the database {where} ({reason}); check DATABASE_URL and that the database "
-                f"server is running, then run `{UPGRADE}` if the database is new"
-            ) from None
+            raise ConfigError("database_unreachable", where=where, reason=str(reason), command=UPGRADE) from None
         try:
             cursor = raw.cursor()
             try:
@@ -111,8 +138,6 @@ def check_database(app: Flask) -> None:
             db.engine.dispose()  # a forking server must not share this connection with its workers
     heads = set(ScriptDirectory(app.extensions["migrate"].directory).get_heads())
     if current != heads:
-        state = f"at revision {', '.join(sorted(current))}" if current else "without the application's tables"
-        raise ConfigError(
-            f"the database {where} is {state}, the code needs {', '.join(sorted(heads))}: "
-            f"run `{UPGRADE}` (with the same DATABASE_URL) and start again"
-        )
+        found = {"current": ", ".join(sorted(current))} if current else {}
+        code = "database_behind" if current else "database_empty"
+        raise ConfigError(code, where=where, heads=", ".join(sorted(heads)), command=UPGRADE, **found)

@@ -10,7 +10,7 @@ from flask import current_app, jsonify
 from ..extensions import limiter
 from ..respond.after import mix_after
 from ..respond.refusals import STATUS
-from ..respond.routes import link_is_known
+from ..respond.routes import link_is_known, read_link
 from ..respond.texts import MESSAGES, PROBLEMS
 from ..services.survey import refusals, responding
 from ..texts import fill, say
@@ -95,7 +95,7 @@ def questionnaire_json(q: responding.Questionnaire) -> dict:
 @limiter.limit(_unknown, exempt_when=link_is_known)
 def get_questionnaire(token: str):
     """The questionnaire, the answers saved so far and the progress."""
-    q, err = _call(lambda: responding.open_questionnaire(token))
+    q, err = _call(lambda: responding.open_questionnaire(token, link=read_link()))
     return err or jsonify(questionnaire_json(q))
 
 
@@ -104,7 +104,7 @@ def get_questionnaire(token: str):
 @limiter.limit(_unknown, exempt_when=link_is_known)
 def save_answers(token: str):
     """Merge a partial set of answers into the draft."""
-    q, err = _call(lambda: responding.save_answers(token, answers_from_body(required=True)))
+    q, err = _call(lambda: responding.save_answers(token, answers_from_body(required=True), link=read_link()))
     return err or jsonify(saved=True, progress={"answered": q.answered, "total": q.total})
 
 
@@ -113,5 +113,5 @@ def save_answers(token: str):
 @limiter.limit(_unknown, exempt_when=link_is_known)
 def submit(token: str):
     """Submit once (optionally with the last answers); 409 for every later attempt."""
-    q, err = _call(lambda: responding.submit(token, answers_from_body(required=False)))
+    q, err = _call(lambda: responding.submit(token, answers_from_body(required=False), link=read_link()))
     return err or mix_after(jsonify(status="submitted"), q.campaign.code)

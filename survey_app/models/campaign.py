@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 
@@ -27,8 +28,10 @@ class Campaign(db.Model):
     closes_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     pack_code: Mapped[str] = mapped_column(sa.String(40))
     pack_sha256: Mapped[str] = mapped_column(sa.String(64))
-    pack_files: Mapped[dict] = mapped_column(sa.JSON)
-    pack_content: Mapped[dict] = mapped_column(sa.JSON)
+    # Read only when used (deferred): the pack is compiled once per process by its hash (`pack_view`),
+    # so a request that loads a campaign does not decode its pack's JSON again.
+    pack_files: Mapped[dict] = mapped_column(sa.JSON, deferred=True)
+    pack_content: Mapped[dict] = mapped_column(sa.JSON, deferred=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
@@ -52,13 +55,20 @@ class Campaign(db.Model):
     @property
     def pack(self) -> Pack:
         """Typed view of the stored pack, built once per pack hash."""
-        view = _PACK_VIEWS.get(self.pack_sha256)
-        if view is None:
-            view = _PACK_VIEWS[self.pack_sha256] = Pack.from_dict(self.pack_content)
-        return view
+        return pack_view(self.pack_sha256, lambda: self.pack_content)
 
 
 _PACK_VIEWS: dict[str, Pack] = {}
+
+
+def pack_view(sha256: str, content: Callable[[], dict]) -> Pack:
+    """The compiled pack of this content hash; `content()` is read only the first time in the process."""
+    view = _PACK_VIEWS.get(sha256)
+    if view is None:
+        view = _PACK_VIEWS[sha256] = Pack.from_dict(content())
+    return view
+
+
 SIMULATED_MARK = "[MÔ PHỎNG]"  # the title of simulated data starts with it, wherever it is shown
 
 

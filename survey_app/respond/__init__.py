@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("respond", __name__)
 
-from . import problems, routes  # noqa: E402,F401  (problems: the questionnaire page's template globals)
+from . import pages, problems, routes  # noqa: E402,F401  (pages, problems: the page's template globals)

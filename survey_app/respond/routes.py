@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, redirect, render_template, request, url_for
+from flask import current_app, g, make_response, redirect, render_template, request, url_for
 
+from ..db_setup import reading
 from ..extensions import limiter
-from ..services.survey import invitations, refusals, responding
+from ..services.survey import links, refusals, responding
 from ..texts import fill
-from . import bp
+from . import bp, pages
 from .after import mix_after
 from .refusals import STATUS
 from .texts import MESSAGES
@@ -26,10 +27,17 @@ def _unknown_limit() -> str:
 def link_is_known() -> bool:
     """The unknown-link limit's exemption: a request whose token belongs to an invitation is neither
     counted nor refused by it, however many mistyped links came from the same address (one office
-    behind one NAT address). The answer is kept for the request."""
-    if "link_known" not in g:
-        g.link_known = invitations.token_exists((request.view_args or {}).get("token", ""))
-    return g.link_known
+    behind one NAT address). The link read for it is kept for the request (`read_link`)."""
+    if "link" not in g:
+        with reading():
+            g.link = links.find((request.view_args or {}).get("token", ""))
+    return g.link is not None
+
+
+def read_link():
+    """The request's link as the rate limiter read it a moment ago, if it did: the service reads it
+    itself otherwise."""
+    return g.pop("link", None)
 
 
 def _message(key: str, campaign=None, **params):
@@ -58,16 +66,24 @@ def _page_index(q, raw) -> int:
 @limiter.limit(_unknown_limit, exempt_when=link_is_known)
 def questionnaire(token: str):
     """Show one section of the questionnaire (the whole of it when the group rates its own unit)."""
-    q, refusal = _guarded(lambda: responding.open_questionnaire(token))
+    q, refusal = _guarded(lambda: responding.open_questionnaire(token, link=read_link()))
     if refusal:
         return refusal
     if q.submitted:
         return render_template("respond/message.html", msg=MESSAGES["thanks"], campaign=q.campaign)
     # ?m=1: reached from the list of missing questions; keep showing what is still missing.
-    problems = q.missing() if request.args.get("m") else []
-    return render_template(
-        "respond/questionnaire.html", q=q, page=_page_index(q, request.args.get("p")), problems=problems
-    )
+    missing = bool(request.args.get("m"))
+    page = _page_index(q, request.args.get("p"))
+    tag = pages.etag(q, page, missing)
+    if tag in request.if_none_match:
+        resp = make_response("", 304)
+    else:
+        problems = q.missing() if missing else []
+        resp = make_response(render_template("respond/questionnaire.html", q=q, page=page, problems=problems))
+    # Kept by the phone's browser but asked for again each time (no-cache): an unchanged page costs a 304.
+    resp.set_etag(tag)
+    resp.headers["Cache-Control"] = "private, no-cache"
+    return resp
 
 
 @bp.post("/s/<token>")
@@ -83,11 +99,11 @@ def save(token: str):
     action = request.form.get("action", "save")
     try:
         if action == "submit":
-            q, refusal = _guarded(lambda: responding.submit(token, answers))
+            q, refusal = _guarded(lambda: responding.submit(token, answers, link=read_link()))
             if refusal:
                 return refusal
             return mix_after(redirect(url_for(".questionnaire", token=token), code=303), q.campaign.code)
-        q, refusal = _guarded(lambda: responding.save_answers(token, answers))
+        q, refusal = _guarded(lambda: responding.save_answers(token, answers, link=read_link()))
     except refusals.AlreadySubmitted as exc:
         return _message(exc.code)
     except refusals.InvalidAnswers as exc:

@@ -1,4 +1,12 @@
-"""The respondent's use cases: open a questionnaire, save answers as a draft, submit once."""
+"""The respondent's use cases: open a questionnaire, save answers as a draft, submit once.
+
+Every call reads the link in one statement without the SQLite write lock (`links.read` inside
+`reading()`), then writes with one conditional UPDATE that names the state it read (status and draft):
+when another request changed the row in between (a second tap, a submit, a re-issued link) nothing is
+written and the call reads again. So each funnel step is counted once, exactly one submit wins, and no
+autosave is lost, without a row lock held while the answers are checked and sealed. After a few lost
+rounds the call takes the lock (SELECT … FOR UPDATE; SQLite's BEGIN IMMEDIATE), so it always ends.
+"""
 
 from __future__ import annotations
 
@@ -8,28 +16,31 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from analysis.vntext import sort_key
-
+from ...db_setup import reading
 from ...errors import NotFound
 from ...extensions import db
-from ...models import Campaign, Invitation, Question, SealedResponse, Unit
+from ...models import Invitation, SealedResponse
 from ...models import InvitationStatus as Status
 from ...packs import Area, Group, Pack
 from ...packs import Question as PackQuestion
 from ...timeutil import aware, now, today_vn
-from . import invitations, tallies
+from . import links, tallies
 from .campaigns import accepting_answers
+from .links import CampaignView, Link, UnitView
 from .refusals import AlreadySubmitted, Gone, Incomplete, InvalidAnswers, NotOpen, Problem, UnknownLink
 from .sealing import read_draft, seal, sealed_draft, submission_purpose
 
 log = logging.getLogger(__name__)
+
+_INSERT_SEALED = sa.insert(SealedResponse.__table__)
+OPTIMISTIC_ROUNDS = 3  # conditional writes tried before the row is locked for the read and the write
 
 
 @dataclass
 class Section:
     """The questions about one target unit, grouped by area."""
 
-    unit: Unit
+    unit: UnitView
     areas: list[tuple[Area, list[PackQuestion]]]
 
     @property
@@ -39,11 +50,11 @@ class Section:
 
 @dataclass
 class Questionnaire:
-    campaign: Campaign
-    invitation: Invitation
+    campaign: CampaignView
+    invitation: Link
     pack: Pack
     group: Group
-    own_unit: Unit
+    own_unit: UnitView
     sections: list[Section]
     answers: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -75,107 +86,100 @@ class Questionnaire:
         ]
 
 
-def open_questionnaire(token: str, mark_opened: bool = True) -> Questionnaire:
-    """Resolve the token and build the questionnaire; the first visit counts as 'opened'."""
-    invitation = _resolve(token)
-    q = _build(invitation)
-    if mark_opened and invitation.status == Status.ISSUED:
-        if _advance(invitation, Status.ISSUED, Status.OPENED, opened_at=now()):
-            tallies.bump_progress(invitation.campaign_id, q.own_unit.id, invitation.respondent.group_id, Status.OPENED)
+def open_questionnaire(token: str, mark_opened: bool = True, link: Link | None = None) -> Questionnaire:
+    """Resolve the token and build the questionnaire; the first visit counts as 'opened'. `link` is the
+    token's row when the caller has just read it (the rate limiter's lookup)."""
+    with reading():
+        q = _build(link or _read(token))
+    inv = q.invitation
+    if mark_opened and inv.status == Status.ISSUED:
+        if _write(inv, {"status": Status.OPENED, "opened_at": now()}):
+            tallies.bump_progress(inv.campaign_id, inv.unit.id, inv.group_id, Status.OPENED)
         db.session.commit()
     return q
 
 
-def save_answers(token: str, answers: dict) -> Questionnaire:
+def save_answers(token: str, answers: dict, link: Link | None = None) -> Questionnaire:
     """Merge answers into the server-side draft; an empty option clears an answer."""
-    invitation = _locked(token)
-    q = _build(invitation)
-    if q.submitted:
-        raise AlreadySubmitted()
-    _merge(q, answers)
-    db.session.commit()
-    return q
+    for attempt in range(OPTIMISTIC_ROUNDS + 1):
+        q = _current(token, link if attempt == 0 else None, locked=attempt == OPTIMISTIC_ROUNDS)
+        if q.submitted:
+            raise AlreadySubmitted()
+        if _store(q, _merged(q, answers)):
+            db.session.commit()
+            return q
+        db.session.rollback()
+    raise _lost_round()
 
 
-def submit(token: str, answers: dict | None = None) -> Questionnaire:
+def submit(token: str, answers: dict | None = None, link: Link | None = None) -> Questionnaire:
     """Take the questionnaire in, once: the invitation is marked submitted and the answers wait sealed
     for the mixer (`mixing.mix`), which counts them in a batch of at least k. Exactly one of several
     concurrent submits wins; the respondent sees "submitted" at once."""
-    invitation = _locked(token)
-    q = _build(invitation)
-    if q.submitted:
-        raise AlreadySubmitted()
-    if answers:
-        _merge(q, answers)
-    missing = q.missing()
-    if missing:
-        db.session.commit()  # keep what was merged; the respondent fixes the rest
-        raise Incomplete(missing)
-    prior = invitation.status
-    won = db.session.execute(
-        sa.update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.status != Status.SUBMITTED, Invitation.revoked_at.is_(None))
-        .values(status=Status.SUBMITTED, submitted_on=today_vn(), draft=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if won != 1:
+    for attempt in range(OPTIMISTIC_ROUNDS + 1):
+        q = _current(token, link if attempt == 0 else None, locked=attempt == OPTIMISTIC_ROUNDS)
+        if q.submitted:
+            raise AlreadySubmitted()
+        draft = _merged(q, answers) if answers else q.answers
+        missing = Questionnaire(**{**q.__dict__, "answers": draft}).missing()
+        if missing:
+            if not answers or _store(q, draft):
+                db.session.commit()  # keep what was merged; the respondent fixes the rest
+                raise Incomplete(missing)
+        elif _take_in(q, draft):
+            db.session.commit()
+            log.debug("campaign %s: a response was submitted", q.campaign.code)
+            return _with(q, draft)
         db.session.rollback()
-        raise AlreadySubmitted()
-    db.session.add(_sealed_submission(q))
-    group_id = invitation.respondent.group_id
-    # Each funnel step the invitation skips (a script may submit without opening) still counts once.
-    steps = {Status.ISSUED: (Status.OPENED, Status.STARTED), Status.OPENED: (Status.STARTED,)}.get(prior, ())
-    for column in (*steps, Status.SUBMITTED):
-        tallies.bump_progress(q.campaign.id, q.own_unit.id, group_id, column)
-    db.session.commit()
-    log.debug("campaign %s: a response was submitted", q.campaign.code)
-    return q
+    raise _lost_round()
 
 
-def _resolve(token: str, lock: bool = False) -> Invitation:
+def _read(token: str, lock: bool = False) -> Link:
     try:
-        return invitations.resolve(token, lock=lock)
+        return links.read(token, lock=lock)
     except NotFound:
         raise UnknownLink() from None
 
 
-def _locked(token: str) -> Invitation:
-    return _resolve(token, lock=True)
+def _current(token: str, link: Link | None, locked: bool) -> Questionnaire:
+    """The questionnaire as stored now: read without the write lock, or (`locked`) under it, for the
+    round that must not lose again."""
+    if locked:
+        return _build(_read(token, lock=True))
+    with reading():
+        return _build(link or _read(token))
 
 
-def _build(invitation: Invitation) -> Questionnaire:
-    campaign = invitation.campaign
-    if invitation.revoked_at is not None:
+def _lost_round() -> RuntimeError:
+    return RuntimeError("the invitation changed under a locked read: this cannot happen")
+
+
+def _build(link: Link) -> Questionnaire:
+    campaign = link.campaign
+    if link.revoked_at is not None:
         raise Gone("revoked", campaign)
-    if invitation.status != Status.SUBMITTED:
+    if link.status != Status.SUBMITTED:
         why = accepting_answers(campaign)
         if why == "closed":
             raise Gone("closed", campaign)
         if why == "not_open":
             raise NotOpen(campaign)
     pack = campaign.pack
-    respondent = invitation.respondent
-    group = pack.group_by_code[respondent.group.code]
-    own = respondent.unit
-    if group.is_matrix:
-        targets = db.session.scalars(
-            sa.select(Unit).where(
-                Unit.campaign_id == campaign.id, Unit.unit_type == group.rates_unit_type, Unit.id != own.id
-            )
-        ).all()
-        targets = sorted(targets, key=lambda u: sort_key(u.name))
-    else:
-        targets = [own]
-    questions = pack.questions_for(group.code)
-    sections = []
-    for unit in targets:
-        ut = pack.unit_type_by_code[unit.unit_type]
-        areas = [(a, [q for q in questions if q.unit_type == unit.unit_type and q.area == a.code]) for a in ut.areas]
-        sections.append(Section(unit, [(a, qs) for a, qs in areas if qs]))
-    return Questionnaire(campaign, invitation, pack, group, own, sections, read_draft(invitation))
+    group = pack.group_by_code[link.group_code]
+    own = link.unit
+    targets = links.rated_units(campaign.id, group.rates_unit_type, own.id) if group.is_matrix else [own]
+    sha = campaign.pack_sha256
+    sections = [Section(unit, links.areas_for(pack, sha, group.code, unit.unit_type)) for unit in targets]
+    return Questionnaire(campaign, link, pack, group, own, sections, read_draft(link))
 
 
-def _merge(q: Questionnaire, answers: dict) -> None:
+def _with(q: Questionnaire, answers: dict) -> Questionnaire:
+    q.answers = answers
+    return q
+
+
+def _merged(q: Questionnaire, answers: dict) -> dict[str, dict[str, str]]:
+    """The draft with `answers` merged in, checked against the questionnaire (nothing is written)."""
     if not isinstance(answers, dict):
         raise InvalidAnswers([Problem("", "", "not_an_object")])
     sections = {s.unit.code: s for s in q.sections}
@@ -199,56 +203,99 @@ def _merge(q: Questionnaire, answers: dict) -> None:
                 draft.setdefault(unit_code, {})[q_code] = option
     if problems:
         raise InvalidAnswers(problems)
-    q.answers = draft
+    return draft
+
+
+def _store(q: Questionnaire, draft: dict) -> bool:
+    """Write the draft if the invitation is still as read; the first answer moves it to 'started'."""
     inv = q.invitation
-    inv.draft = sealed_draft(inv, draft)
+    values: dict = {"draft": sealed_draft(inv, draft)}
+    steps: tuple[str, ...] = ()
     if inv.status in (Status.ISSUED, Status.OPENED) and any(draft.values()):
-        was_issued = inv.status == Status.ISSUED
-        if _advance(inv, inv.status, Status.STARTED, started_at=now(), opened_at=inv.opened_at or now()):
-            group_id = inv.respondent.group_id
-            if was_issued:
-                tallies.bump_progress(inv.campaign_id, q.own_unit.id, group_id, Status.OPENED)
-            tallies.bump_progress(inv.campaign_id, q.own_unit.id, group_id, Status.STARTED)
+        at = now()
+        values |= {"status": Status.STARTED, "started_at": at, "opened_at": inv.opened_at or at}
+        steps = (Status.OPENED, Status.STARTED) if inv.status == Status.ISSUED else (Status.STARTED,)
+    if not _write(inv, values):
+        return False
+    tallies.bump_steps(inv.campaign_id, inv.unit.id, inv.group_id, steps)
+    q.answers = draft
+    return True
 
 
-def _advance(inv: Invitation, old: str, new: str, **values) -> bool:
-    """Move the invitation's status forward only if no one else did (so each step is counted once)."""
-    done = db.session.execute(
-        sa.update(Invitation)
-        .where(Invitation.id == inv.id, Invitation.status == old)
-        .values(status=new, **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if done:
-        inv.status = new
-        for k, v in values.items():
-            setattr(inv, k, v)
-    return bool(done)
+def _take_in(q: Questionnaire, draft: dict) -> bool:
+    """Mark the invitation submitted (if still as read) and store the answers sealed for the mixer."""
+    inv = q.invitation
+    sealed = _sealed_submission(_with(q, draft))  # before the write: its duration starts at the row's times
+    # Each funnel step the invitation skips (a script may submit without opening) still counts once.
+    skipped = {Status.ISSUED: (Status.OPENED, Status.STARTED), Status.OPENED: (Status.STARTED,)}
+    steps = (*skipped.get(inv.status, ()), Status.SUBMITTED)
+    at = now()
+    values = {"status": Status.SUBMITTED, "submitted_on": today_vn(), "draft": None}
+    values |= {"opened_at": inv.opened_at or at, "started_at": inv.started_at or at}
+    if not _write(inv, values):
+        return False
+    db.session.execute(_INSERT_SEALED, sealed)
+    tallies.bump_steps(inv.campaign_id, inv.unit.id, inv.group_id, steps)
+    return True
 
 
-def _sealed_submission(q: Questionnaire) -> SealedResponse:
+def _write(inv: Link, values: dict) -> bool:
+    """UPDATE the invitation only if its status and draft are still those read (and it is not revoked):
+    one statement, and the caller's view of the row follows what was written."""
+    params = {"id_read": inv.id, "status_read": inv.status, "draft_read": inv.draft}
+    params |= {f"new_{name}": value for name, value in values.items()}
+    if not db.session.execute(_update_for(tuple(sorted(values))), params).rowcount:
+        return False
+    for name, value in values.items():
+        setattr(inv, name, value)
+    return True
+
+
+_UPDATES: dict[tuple[str, ...], sa.Update] = {}
+
+
+def _update_for(columns: tuple[str, ...]) -> sa.Update:
+    """The conditional UPDATE setting these columns, built once per set of columns (bound parameters)."""
+    stmt = _UPDATES.get(columns)
+    if stmt is None:
+        t = Invitation.__table__
+        stmt = _UPDATES[columns] = (
+            sa.update(t)
+            .where(
+                t.c.id == sa.bindparam("id_read"),
+                t.c.status == sa.bindparam("status_read"),
+                t.c.draft.is_not_distinct_from(sa.bindparam("draft_read", type_=t.c.draft.type)),
+                t.c.revoked_at.is_(None),
+            )
+            .values({name: sa.bindparam(f"new_{name}", type_=t.c[name].type) for name in columns})
+        )
+    return stmt
+
+
+def _sealed_submission(q: Questionnaire) -> dict:
     """The response as the mixer will write it, sealed: group, answers by ids, and the duration (to 30 s)
     only when it is under the pack's `min_seconds` (the one use of it, the 'too fast' warning): an exact
     duration beside the invitation's start time would point at the person."""
-    question_ids = dict(
-        db.session.execute(sa.select(Question.code, Question.id).where(Question.campaign_id == q.campaign.id)).all()
-    )
+    question_ids = links.question_ids(q.campaign)
     payload = {
-        "group": q.invitation.respondent.group_id,
-        "seconds": _fast_seconds(q.invitation.started_at, q.pack.min_seconds),
+        "group": q.invitation.group_id,
+        "seconds": _fast_seconds(q.invitation.started_at or q.invitation.opened_at, q.pack.min_seconds),
         "invitation": None if q.pack.anonymous else q.invitation.id,
         "answers": [
             [s.unit.id, question_ids[qq.code], q.answer(s.unit.code, qq.code)] for s in q.sections for qq in s.questions
         ],
     }
     campaign_id = q.campaign.id
-    return SealedResponse(
-        id=uuid.uuid4().hex, campaign_id=campaign_id, sealed=seal(payload, submission_purpose(campaign_id))
-    )
+    return {
+        "id": uuid.uuid4().hex,
+        "campaign_id": campaign_id,
+        "sealed": seal(payload, submission_purpose(campaign_id)),
+    }
 
 
 def _fast_seconds(started, min_seconds: int | None) -> int | None:
-    """Seconds from the first answer to submit, to 30 s, when under `min_seconds`; otherwise None."""
+    """Seconds from the first answer (or, for answers all posted with the submit, from opening the page)
+    to submit, to 30 s, when under `min_seconds`; otherwise None."""
     if started is None or not min_seconds:
         return None
     seconds = int(round((now() - aware(started)).total_seconds() / 30) * 30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from ...db_setup import insert_for
+from ...db_setup import insert_for, insert_for_dialect
 from ...extensions import db
 from ...models import (
     Answer,
@@ -35,6 +36,27 @@ def bump_progress(campaign_id: int, unit_id: int, group_id: int, column: str, de
         raise ValueError(f"column must be one of {FUNNEL}")
     row = {"campaign_id": campaign_id, "unit_id": unit_id, "group_id": group_id} | {c: 0 for c in FUNNEL}
     _upsert(ProgressCounter.__table__, ["campaign_id", "unit_id", "group_id"], column, [row | {column: delta}])
+
+
+def bump_steps(campaign_id: int, unit_id: int, group_id: int, columns: tuple[str, ...]) -> None:
+    """progress.<column> += 1 for each of `columns` (funnel steps) of one unit × group: one statement."""
+    if not columns:
+        return
+    if not set(columns) <= set(FUNNEL):
+        raise ValueError(f"columns must be among {FUNNEL}")
+    row = {"campaign_id": campaign_id, "unit_id": unit_id, "group_id": group_id}
+    db.session.execute(_steps_upsert(db.session.get_bind().dialect.name, columns), row)
+
+
+@functools.cache
+def _steps_upsert(dialect: str, columns: tuple[str, ...]) -> sa.Insert:
+    """INSERT … ON CONFLICT DO UPDATE adding 1 to `columns`, built once per dialect and columns."""
+    table = ProgressCounter.__table__
+    keys = {k: sa.bindparam(k) for k in ("campaign_id", "unit_id", "group_id")}
+    stmt = insert_for_dialect(dialect)(table).values({**keys, **{c: int(c in columns) for c in FUNNEL}})
+    return stmt.on_conflict_do_update(
+        index_elements=list(keys), set_={c: table.c[c] + stmt.excluded[c] for c in columns}
+    )
 
 
 def _upsert(table: sa.Table, keys: list[str], column: str, rows: list[dict]) -> None:

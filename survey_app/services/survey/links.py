@@ -1,0 +1,172 @@
+"""A respondent's link as every questionnaire request needs it: one indexed statement from token to
+invitation, respondent, group, unit and campaign, read as plain values (no ORM object, no lazy load, no
+pack JSON decoded), and the campaign's pack compiled once per process by its content hash.
+
+A phone autosaves on every tap, so this is the path a campaign's load goes through: it reads with
+`db_setup.reading()` (no SQLite write lock) and leaves the writes to conditional UPDATEs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+
+import sqlalchemy as sa
+
+from analysis.vntext import sort_key
+
+from ...errors import NotFound
+from ...extensions import db
+from ...models import Campaign, Invitation, Question, Respondent, RespondentGroup, Unit
+from ...models.campaign import pack_view
+from ...packs import Area, Pack
+from ...packs import Question as PackQuestion
+from .invitations import hash_token
+
+
+@dataclass(frozen=True)
+class CampaignView:
+    """What the questionnaire shows and checks of its campaign; `accepting_answers` takes it as a Campaign."""
+
+    id: int
+    code: str
+    title: str
+    status: str
+    opens_at: datetime
+    closes_at: datetime
+    pack_sha256: str
+
+    @property
+    def pack(self) -> Pack:
+        return pack_view(self.pack_sha256, lambda: _pack_content(self.id))
+
+
+@dataclass(frozen=True)
+class UnitView:
+    id: int
+    code: str
+    name: str
+    unit_type: str
+
+
+@dataclass
+class Link:
+    """The invitation behind a token, with its respondent's group and unit and its campaign."""
+
+    id: int
+    respondent_id: int
+    nonce: str
+    status: str
+    draft: bytes | None
+    opened_at: datetime | None
+    started_at: datetime | None
+    revoked_at: datetime | None
+    group_id: int
+    group_code: str
+    unit: UnitView
+    campaign: CampaignView
+
+    @property
+    def campaign_id(self) -> int:
+        return self.campaign.id
+
+    @cached_property
+    def respondent(self) -> Respondent:
+        """The respondent as an ORM object (one more statement): for scripts and tests, not the hot path."""
+        return db.session.get(Respondent, self.respondent_id)
+
+
+_COLUMNS = (
+    Invitation.id,
+    Invitation.respondent_id,
+    Invitation.nonce,
+    Invitation.status,
+    Invitation.draft,
+    Invitation.opened_at,
+    Invitation.started_at,
+    Invitation.revoked_at,
+    Respondent.group_id,
+    RespondentGroup.code,
+    Unit.id,
+    Unit.code,
+    Unit.name,
+    Unit.unit_type,
+    Campaign.id,
+    Campaign.code,
+    Campaign.title,
+    Campaign.status,
+    Campaign.opens_at,
+    Campaign.closes_at,
+    Campaign.pack_sha256,
+)
+# Built once: a request binds the token's hash, and SQLAlchemy finds the compiled form in its cache
+# without building the statement again.
+_BY_TOKEN = (
+    sa.select(*_COLUMNS)
+    .join(Respondent, Respondent.id == Invitation.respondent_id)
+    .join(RespondentGroup, RespondentGroup.id == Respondent.group_id)
+    .join(Unit, Unit.id == Respondent.unit_id)
+    .join(Campaign, Campaign.id == Invitation.campaign_id)
+    .where(Invitation.token_hash == sa.bindparam("token_hash"))
+)
+_BY_TOKEN_LOCKED = _BY_TOKEN.with_for_update(of=Invitation)
+
+
+def find(token: str, lock: bool = False) -> Link | None:
+    """The link of a token (revoked ones too, so the caller can answer 410), or None. With `lock`, the
+    invitation's row stays locked until the transaction ends (PostgreSQL; SQLite already holds the write
+    lock from BEGIN IMMEDIATE)."""
+    query = _BY_TOKEN_LOCKED if lock else _BY_TOKEN
+    row = db.session.execute(query, {"token_hash": hash_token(token)}).one_or_none()
+    if row is None:
+        return None
+    unit, campaign = UnitView(*row[10:14]), CampaignView(*row[14:21])
+    return Link(*row[:10], unit=unit, campaign=campaign)
+
+
+def read(token: str, lock: bool = False) -> Link:
+    link = find(token, lock)
+    if link is None:
+        raise NotFound("unknown_link")
+    return link
+
+
+def _pack_content(campaign_id: int) -> dict:
+    return db.session.scalar(sa.select(Campaign.pack_content).where(Campaign.id == campaign_id))
+
+
+# ---------------------------------------------------------------- compiled per process
+
+
+_AREAS: dict[tuple[str, str, str], list[tuple[Area, list[PackQuestion]]]] = {}
+_QUESTION_IDS: dict[tuple[int, str], dict[str, int]] = {}
+
+
+def areas_for(pack: Pack, sha: str, group_code: str, unit_type: str) -> list[tuple[Area, list[PackQuestion]]]:
+    """The group's questions about a unit of this type, by area in the pack's order (empty areas left out)."""
+    key = (sha, group_code, unit_type)
+    found = _AREAS.get(key)
+    if found is None:
+        questions = [q for q in pack.questions_for(group_code) if q.unit_type == unit_type]
+        areas = [(a, [q for q in questions if q.area == a.code]) for a in pack.unit_type_by_code[unit_type].areas]
+        found = _AREAS[key] = [(a, qs) for a, qs in areas if qs]
+    return found
+
+
+def question_ids(campaign: CampaignView) -> dict[str, int]:
+    """Question code → the campaign's question row id (written with the campaign, never changed after)."""
+    key = (campaign.id, campaign.pack_sha256)
+    found = _QUESTION_IDS.get(key)
+    if found is None:
+        query = sa.select(Question.code, Question.id).where(Question.campaign_id == campaign.id)
+        found = _QUESTION_IDS[key] = dict(db.session.execute(query).all())
+    return found
+
+
+def rated_units(campaign_id: int, unit_type: str, own_id: int) -> list[UnitView]:
+    """The units a matrix group rates (every unit of the type but its own), in Vietnamese name order."""
+    query = sa.select(Unit.id, Unit.code, Unit.name, Unit.unit_type).where(
+        Unit.campaign_id == campaign_id, Unit.unit_type == unit_type, Unit.id != own_id
+    )
+    return sorted((UnitView(*row) for row in db.session.execute(query)), key=lambda u: sort_key(u.name))
