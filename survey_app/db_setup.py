@@ -18,18 +18,17 @@ _READING: ContextVar[bool] = ContextVar("reading", default=False)
 def reading() -> Iterator[None]:
     """A block that only reads, in a transaction of its own that ends with the block. On SQLite its
     statements run without BEGIN IMMEDIATE, so a read never waits for the write lock nor holds it (WAL
-    readers see the last commit); on PostgreSQL it is a plain transaction. Entered inside an open
-    transaction, it changes nothing of how that one began, and ends it (rolled back): read rows as
-    values (Core), not as ORM objects, which the end expires."""
+    readers see the last commit); on PostgreSQL it is a plain transaction. The end expires ORM objects
+    (read values, with Core). Entered inside an open transaction, it changes nothing: the block reads in
+    that transaction, which its owner ends."""
+    if db.session().in_transaction():
+        yield
+        return
     mark = _READING.set(True)
     try:
         yield
-    except BaseException:
-        db.session.rollback()
-        raise
-    else:
-        db.session.rollback()  # nothing was written: ending the read is all there is to do
     finally:
+        db.session.rollback()  # nothing was written: ending the read is all there is to do
         _READING.reset(mark)
 
 

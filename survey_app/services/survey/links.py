@@ -77,40 +77,27 @@ class Link:
         return db.session.get(Respondent, self.respondent_id)
 
 
-_COLUMNS = (
-    Invitation.id,
-    Invitation.respondent_id,
-    Invitation.nonce,
-    Invitation.status,
-    Invitation.draft,
-    Invitation.opened_at,
-    Invitation.started_at,
-    Invitation.revoked_at,
-    Respondent.group_id,
-    RespondentGroup.code,
-    Unit.id,
-    Unit.code,
-    Unit.name,
-    Unit.unit_type,
-    Campaign.id,
-    Campaign.code,
-    Campaign.title,
-    Campaign.status,
-    Campaign.opens_at,
-    Campaign.closes_at,
-    Campaign.pack_sha256,
-)
-# Built once: a request binds the token's hash, and SQLAlchemy finds the compiled form in its cache
-# without building the statement again.
+_inv, _resp, _group = Invitation.__table__, Respondent.__table__, RespondentGroup.__table__
+_unit, _camp = Unit.__table__, Campaign.__table__
+# Built once, on the tables (no ORM entity: nothing to load into objects): a request binds the token's
+# hash, and SQLAlchemy finds the compiled form in its cache without building the statement again.
 _BY_TOKEN = (
-    sa.select(*_COLUMNS)
-    .join(Respondent, Respondent.id == Invitation.respondent_id)
-    .join(RespondentGroup, RespondentGroup.id == Respondent.group_id)
-    .join(Unit, Unit.id == Respondent.unit_id)
-    .join(Campaign, Campaign.id == Invitation.campaign_id)
-    .where(Invitation.token_hash == sa.bindparam("token_hash"))
+    sa.select(
+        *(_inv.c[n] for n in ("id", "respondent_id", "nonce", "status", "draft", "opened_at", "started_at")),
+        _inv.c.revoked_at,
+        _resp.c.group_id,
+        _group.c.code,
+        *(_unit.c[n] for n in ("id", "code", "name", "unit_type")),
+        *(_camp.c[n] for n in ("id", "code", "title", "status", "opens_at", "closes_at", "pack_sha256")),
+    )
+    .select_from(_inv)
+    .join(_resp, _resp.c.id == _inv.c.respondent_id)
+    .join(_group, _group.c.id == _resp.c.group_id)
+    .join(_unit, _unit.c.id == _resp.c.unit_id)
+    .join(_camp, _camp.c.id == _inv.c.campaign_id)
+    .where(_inv.c.token_hash == sa.bindparam("token_hash"))
 )
-_BY_TOKEN_LOCKED = _BY_TOKEN.with_for_update(of=Invitation)
+_BY_TOKEN_LOCKED = _BY_TOKEN.with_for_update(of=_inv)
 
 
 def find(token: str, lock: bool = False) -> Link | None:
@@ -166,7 +153,12 @@ def question_ids(campaign: CampaignView) -> dict[str, int]:
 
 def rated_units(campaign_id: int, unit_type: str, own_id: int) -> list[UnitView]:
     """The units a matrix group rates (every unit of the type but its own), in Vietnamese name order."""
-    query = sa.select(Unit.id, Unit.code, Unit.name, Unit.unit_type).where(
-        Unit.campaign_id == campaign_id, Unit.unit_type == unit_type, Unit.id != own_id
-    )
-    return sorted((UnitView(*row) for row in db.session.execute(query)), key=lambda u: sort_key(u.name))
+    params = {"campaign_id": campaign_id, "unit_type": unit_type, "own_id": own_id}
+    return sorted((UnitView(*row) for row in db.session.execute(_RATED, params)), key=lambda u: sort_key(u.name))
+
+
+_RATED = sa.select(_unit.c.id, _unit.c.code, _unit.c.name, _unit.c.unit_type).where(
+    _unit.c.campaign_id == sa.bindparam("campaign_id"),
+    _unit.c.unit_type == sa.bindparam("unit_type"),
+    _unit.c.id != sa.bindparam("own_id"),
+)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ...db_setup import reading
 from ...extensions import db
 from ...models import Answer, Campaign, Response, ResponseStatus, SealedResponse
 from ...timeutil import today_vn
@@ -58,10 +59,13 @@ class _Waiting:
 
 def mix(campaign: Campaign, flush: bool = False, commit: bool = True) -> MixReport:
     """Release what can be released now (everything with `flush`, when the campaign closes)."""
-    waiting = _waiting(campaign, lock=False)
-    if not flush and not releasable(waiting, campaign.pack.anonymity_k):
-        db.session.rollback()  # nothing to write: no write lock taken, nothing waited for
-        return MixReport(0, len(waiting))
+    if not flush:
+        # The first look reads only (on SQLite without the write lock): after most submits there is
+        # nothing to release yet, and the look must not queue the phones' autosaves behind it.
+        with reading():
+            waiting = _waiting(campaign, lock=False)
+        if not releasable(waiting, campaign.pack.anonymity_k):
+            return MixReport(0, len(waiting))
     waiting = _waiting(campaign, lock=True)  # again, now locked: another mixer may have taken some
     chosen = list(waiting) if flush else releasable(waiting, campaign.pack.anonymity_k)
     if chosen:
