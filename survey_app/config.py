@@ -22,12 +22,31 @@ MEGABYTE = 1024 * 1024
 
 
 class ConfigError(RuntimeError):
-    """A setting is missing or malformed; the message names it."""
+    """A setting is missing or malformed: a code and the fields that name it; read as the catalogue's
+    Vietnamese sentence (texts/config.py), which is what gunicorn and `flask` print when they refuse."""
+
+    def __init__(self, code: str, **params) -> None:
+        super().__init__(code)
+        self.code, self.params = code, params
+
+    def __str__(self) -> str:
+        from .texts import say  # (the catalogue loads only when a start is refused)
+
+        return say(f"config.{self.code}", **self.params)
 
 
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
+
+
+def _number(name: str, default: str, kind: type = int):
+    """A numeric setting; a typo stops the start naming the setting (not Python's 'invalid literal')."""
+    raw = _env(name, default)
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ConfigError("not_a_number", setting=name, value=raw) from None
 
 
 class Config:
@@ -75,14 +94,14 @@ class Config:
     def _delivery_settings(self) -> None:
         """Channels (email, Zalo, Telegram) and the outbox worker; a channel left unset is simply off."""
         self.SMTP_HOST = _env("SMTP_HOST", "localhost")
-        self.SMTP_PORT = int(_env("SMTP_PORT", "587"))
+        self.SMTP_PORT = _number("SMTP_PORT", "587")
         self.SMTP_TLS = _env("SMTP_TLS", "starttls")  # starttls | ssl | none
         # A provincial mail server often has a certificate from the government's own CA: trust it here.
         self.SMTP_CA_FILE = _env("SMTP_CA_FILE")
         self.SMTP_USER = _env("SMTP_USER")
         self.SMTP_PASSWORD = _env("SMTP_PASSWORD")
-        self.SMTP_TIMEOUT = float(_env("SMTP_TIMEOUT", "30"))
-        self.SMTP_RECONNECT_EVERY = int(_env("SMTP_RECONNECT_EVERY", "100"))
+        self.SMTP_TIMEOUT = _number("SMTP_TIMEOUT", "30", float)
+        self.SMTP_RECONNECT_EVERY = _number("SMTP_RECONNECT_EVERY", "100")
         self.MAIL_FROM = _env("MAIL_FROM")
         self.MAIL_FROM_NAME = _env("MAIL_FROM_NAME", "Sở Nội vụ")
         # bounce@example.gov.vn → envelope sender bounce+<outbox id>@example.gov.vn (VERP)
@@ -96,17 +115,17 @@ class Config:
         self.ZALO_OA_URL = (_env("ZALO_OA_URL", "https://openapi.zalo.me") or "").rstrip("/")
         self.ZALO_OAUTH_URL = (_env("ZALO_OAUTH_URL", "https://oauth.zaloapp.com") or "").rstrip("/")
         self.ZALO_ALLOWED_HOURS = _env("ZALO_ALLOWED_HOURS", "6-22")  # Vietnam time, [start, end)
-        self.ZALO_MIN_INTERVAL = float(_env("ZALO_MIN_INTERVAL", "0.2"))
+        self.ZALO_MIN_INTERVAL = _number("ZALO_MIN_INTERVAL", "0.2", float)
         self.TELEGRAM_BOT_TOKEN = _env("TELEGRAM_BOT_TOKEN")
         self.TELEGRAM_BOT_USERNAME = (_env("TELEGRAM_BOT_USERNAME") or "").lstrip("@") or None
         self.TELEGRAM_BASE_URL = _env("TELEGRAM_BASE_URL", "https://api.telegram.org/bot")
-        self.OUTBOX_BATCH = int(_env("OUTBOX_BATCH", "50"))
-        self.OUTBOX_LEASE_SECONDS = int(_env("OUTBOX_LEASE_SECONDS", "300"))
-        self.OUTBOX_RETRY_BASE = float(_env("OUTBOX_RETRY_BASE", "60"))
-        self.OUTBOX_RETRY_MAX = float(_env("OUTBOX_RETRY_MAX", "21600"))
-        self.OUTBOX_MAX_ATTEMPTS = int(_env("OUTBOX_MAX_ATTEMPTS", "8"))
-        self.WORKER_POLL_SECONDS = float(_env("WORKER_POLL_SECONDS", "2"))
-        self.REMINDER_MIN_DAYS = int(_env("REMINDER_MIN_DAYS", "2"))
+        self.OUTBOX_BATCH = _number("OUTBOX_BATCH", "50")
+        self.OUTBOX_LEASE_SECONDS = _number("OUTBOX_LEASE_SECONDS", "300")
+        self.OUTBOX_RETRY_BASE = _number("OUTBOX_RETRY_BASE", "60", float)
+        self.OUTBOX_RETRY_MAX = _number("OUTBOX_RETRY_MAX", "21600", float)
+        self.OUTBOX_MAX_ATTEMPTS = _number("OUTBOX_MAX_ATTEMPTS", "8")
+        self.WORKER_POLL_SECONDS = _number("WORKER_POLL_SECONDS", "2", float)
+        self.REMINDER_MIN_DAYS = _number("REMINDER_MIN_DAYS", "2")
 
     def check(self) -> None:
         """Refuse to start with a weak secret (a guessable SECRET_KEY makes sessions forgeable) or a
@@ -114,42 +133,41 @@ class Config:
         for name in SECRETS:
             problem = _secret_problem(getattr(self, name))
             if problem:
-                raise ConfigError(
-                    f"{name} {problem}; generate one with {GENERATE_SECRET} "
-                    "and set it in the environment or in .env (see .env.example)"
-                )
+                code, fields = problem
+                raise ConfigError(code, setting=name, command=GENERATE_SECRET, **fields)
         if self.SECRET_KEY == self.LINK_SECRET:
-            raise ConfigError(f"LINK_SECRET must differ from SECRET_KEY; generate another with {GENERATE_SECRET}")
+            raise ConfigError("secrets_equal", command=GENERATE_SECRET)
         self.TRUSTED_PROXIES = _proxy_hops(self.TRUSTED_PROXIES)
         self.MAX_CONTENT_LENGTH = _byte_count("MAX_CONTENT_LENGTH", self.MAX_CONTENT_LENGTH)
         self.MAX_ANSWERS_LENGTH = _byte_count("MAX_ANSWERS_LENGTH", self.MAX_ANSWERS_LENGTH)
         _check_database_url(self.SQLALCHEMY_DATABASE_URI)
         if self.SMTP_TLS not in ("starttls", "ssl", "none"):
-            raise ConfigError("SMTP_TLS must be starttls, ssl or none")
+            raise ConfigError("smtp_tls", value=self.SMTP_TLS)
         if self.TELEGRAM_BOT_TOKEN and not self.TELEGRAM_BOT_USERNAME:
-            raise ConfigError("TELEGRAM_BOT_USERNAME is needed with TELEGRAM_BOT_TOKEN (for the deep links)")
+            raise ConfigError("telegram_username")
         start, _, end = (self.ZALO_ALLOWED_HOURS or "").partition("-")
         if not (start.isdigit() and end.isdigit() and 0 <= int(start) < int(end) <= 24):
-            raise ConfigError("ZALO_ALLOWED_HOURS must look like 6-22 (Vietnam time)")
+            raise ConfigError("zalo_hours", value=self.ZALO_ALLOWED_HOURS)
 
 
-def _secret_problem(value: str | None) -> str | None:
-    """Why a secret is refused, or None. Entropy is estimated as length × the Shannon entropy of the
-    value's own characters: a random token scores far above the minimum, a repeated word far below.
+def _secret_problem(value: str | None) -> tuple[str, dict] | None:
+    """Why a secret is refused (a code and its fields; never the value), or None. Entropy is estimated
+    as length × the Shannon entropy of the value's own characters: a random token scores far above the
+    minimum, a repeated word far below.
     This catches placeholders and obvious mistakes; it cannot tell a typed-in phrase from a random one.
     At least 10 distinct characters, not 16: a 64-digit hex secret may use only 13 of its 16."""
     if not value:
-        return "is not set"
+        return "secret_missing", {}
     if value in PLACEHOLDER_SECRETS or "change-me" in value.lower() or "changeme" in value.lower():
-        return "is the placeholder from .env.example"
+        return "secret_placeholder", {}
     if len(value) < SECRET_MIN_LENGTH:
-        return f"is shorter than {SECRET_MIN_LENGTH} characters"
+        return "secret_short", {"minimum": SECRET_MIN_LENGTH}
     counts = Counter(value)
     if len(counts) < SECRET_MIN_DISTINCT:
-        return f"has too few distinct characters ({len(counts)}, at least {SECRET_MIN_DISTINCT} needed)"
+        return "secret_few_distinct", {"distinct": len(counts), "minimum": SECRET_MIN_DISTINCT}
     bits = -sum(n * math.log2(n / len(value)) for n in counts.values())
     if bits < SECRET_MIN_BITS:
-        return f"looks guessable (about {bits:.0f} bits of entropy, at least {SECRET_MIN_BITS} needed)"
+        return "secret_guessable", {"bits": round(bits), "minimum": SECRET_MIN_BITS}
     return None
 
 
@@ -157,23 +175,20 @@ def _byte_count(name: str, raw: int | str) -> int:
     """A size in bytes, at least 1 KiB: a typo must not switch the limit off or refuse every request."""
     text = str(raw).strip()
     if not (text.isascii() and text.isdigit()) or int(text) < 1024:
-        raise ConfigError(
-            f"{name} must be a number of bytes, at least 1024 (e.g. {20 * MEGABYTE} for 20 MB), not {raw!r}"
-        )
+        raise ConfigError("byte_count", setting=name, example=str(20 * MEGABYTE), value=raw)
     return int(text)
 
 
 def _check_database_url(url: str) -> None:
     """DATABASE_URL parses and names a back end the application supports."""
-    hint = "DATABASE_URL must look like sqlite:///instance/survey.sqlite3 or postgresql+psycopg://user:password@host:5432/db"
     try:
         parsed = sa.make_url(url)
     except sa.exc.ArgumentError:
-        raise ConfigError(f"{hint}; it does not parse as a URL") from None
+        raise ConfigError("database_url_unparsed") from None
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise ConfigError(f"{hint}, not {parsed.get_backend_name()!r}")
+        raise ConfigError("database_url_backend", backend=parsed.get_backend_name())
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
-        raise ConfigError(f"{hint}: the driver is psycopg (postgresql+psycopg://), not {parsed.get_driver_name()!r}")
+        raise ConfigError("database_url_driver", driver=parsed.get_driver_name())
 
 
 def _proxy_hops(raw: int | str) -> int:
@@ -181,10 +196,7 @@ def _proxy_hops(raw: int | str) -> int:
     choose its own address, too few puts every respondent behind the proxy in one rate-limit bucket."""
     text = str(raw).strip()
     if not (text.isascii() and text.isdigit()) or int(text) > MAX_PROXY_HOPS:
-        raise ConfigError(
-            f"TRUSTED_PROXIES must be the number of reverse proxies in front of the application, "
-            f"0 to {MAX_PROXY_HOPS} (0, the default, when clients connect directly; 1 behind one nginx), not {raw!r}"
-        )
+        raise ConfigError("proxy_hops", maximum=MAX_PROXY_HOPS, value=raw)
     return int(text)
 
 

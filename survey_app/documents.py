@@ -13,6 +13,7 @@ from .errors import ServiceError
 from .models import Campaign
 from .services.index.imports import appraisal_max, units_of
 from .services.index.read_model import IndexReadModel
+from .services.progress import Progress, Ticker
 from .texts import documents as words
 from .timeutil import format_vn, now
 
@@ -20,8 +21,9 @@ Target = str | Path | IO[bytes]
 # The writers (plotly, python-docx, openpyxl's write-only sheets) load when a document is made, not with the app.
 
 
-def workbook(model: IndexReadModel, target: Target) -> None:
-    """Biểu 1, 2, 3, 4… per unit type, the survey detail, the information sheet."""
+def workbook(model: IndexReadModel, target: Target, progress: Progress | None = None) -> None:
+    """Biểu 1, 2, 3, 4… per unit type, the survey detail, the information sheet. `progress`: phase
+    index.workbook, three steps (the index sheets, the detail sheet, the file written)."""
     from analysis.workbook import (
         describe_missing,
         describe_rounding,
@@ -33,9 +35,12 @@ def workbook(model: IndexReadModel, target: Target) -> None:
     )
 
     pack, campaign, result = model.pack, model.campaign, model.result
+    ticker = Ticker(progress, 3, "index.workbook")
     sheets = index_sheets(result, pack.year)
+    ticker.step()
     labels = {q.code: {o.code: o.label for o in pack.scale_by_code[q.scale].options} for q in pack.questions}
     sheets.append(detail_sheet(model.detail, model.unit_names, model.group_names, model.area_names, labels))
+    ticker.step()
     sheets.append(
         info_sheet(
             [
@@ -52,6 +57,7 @@ def workbook(model: IndexReadModel, target: Target) -> None:
         )
     )
     write_workbook(sheets, target)
+    ticker.finish()
 
 
 def _last_band_note(model: IndexReadModel) -> str:

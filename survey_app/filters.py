@@ -8,6 +8,7 @@ from flask_login import current_user
 from analysis.vntext import format_number
 
 from . import texts
+from .admin.texts import CLOSE_REASONS
 from .models import Role
 from .texts.delivery import CHANNEL, KIND, MESSAGE_STATUS
 from .texts.survey import STATUS
@@ -56,3 +57,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(texts.column_label, "column_label")
     app.add_template_global(lambda status: STATUS["sample"].get(status, "–"), "sample_label")
     app.jinja_env.globals.update(CHANNEL_NAMES=CHANNEL, MESSAGE_STATUS=MESSAGE_STATUS, MESSAGE_KIND=KIND)
+    app.jinja_env.globals.update(CLOSE_REASONS=CLOSE_REASONS)  # the close page's reasons (admin catalogue)

@@ -127,7 +127,7 @@ def test_max_content_length_is_a_checked_setting(monkeypatch):
     assert config.MAX_CONTENT_LENGTH == 20 * 1024 * 1024 and config.MAX_ANSWERS_LENGTH == 256 * 1024
     for bad in ("20m", "0", "-5", "100"):
         monkeypatch.setenv("MAX_CONTENT_LENGTH", bad)
-        with pytest.raises(ConfigError, match="^MAX_CONTENT_LENGTH must be a number of bytes"):
+        with pytest.raises(ConfigError, match="^MAX_CONTENT_LENGTH phải là một số byte, ít nhất 1024"):
             Config().check()
 
 

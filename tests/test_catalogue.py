@@ -19,6 +19,8 @@ SCANNED = [
     *sorted((ROOT / "survey_app" / "services").rglob("*.py")),
     *sorted((ROOT / "survey_app" / "packs").rglob("*.py")),
     ROOT / "survey_app" / "models" / "campaign.py",
+    ROOT / "survey_app" / "config.py",
+    ROOT / "survey_app" / "db_setup.py",
     *sorted((ROOT / "bots").glob("*.py")),
 ]
 # call name → (index of the positional argument holding the code, catalogue prefix)
@@ -38,6 +40,7 @@ CODE_ARGUMENT = {
     "q_err": (2, "pack."),
     "row_err": (2, "pack."),
     "PackIssue": (2, "pack."),
+    "ConfigError": (0, "config."),
 }
 
 
@@ -59,7 +62,7 @@ def _used_codes() -> set[str]:
 
 def test_the_code_scan_finds_codes():
     codes = _used_codes()
-    assert {"campaign_exists", "invalid_email", "send.smtp_refused", "pack.duplicate_code"} <= codes
+    assert {"campaign_exists", "invalid_email", "send.smtp_refused", "pack.duplicate_code", "config.smtp_tls"} <= codes
     assert len(codes) > 100
 
 
@@ -126,6 +129,7 @@ CATALOGUES = [
     "survey_app.texts.index",
     "survey_app.texts.packs",
     "survey_app.texts.accounts",
+    "survey_app.texts.config",
     "survey_app.texts.documents",
     "survey_app.texts.audit",
     "survey_app.cli.texts",
@@ -189,3 +193,11 @@ def test_an_unknown_code_is_an_error_not_a_silent_english_fallback():
 
 def test_catalogue_modules_are_where_the_layout_says():
     assert Path(texts.__file__).parent == ROOT / "survey_app" / "texts"
+
+
+def test_the_close_page_names_every_reason_and_warning():
+    from survey_app.admin.texts import CLOSE_REASONS
+
+    assert set(CLOSE_REASONS["invalid"]) == set(closing.INVALID_CODES)
+    assert set(CLOSE_REASONS["flag"]) == set(closing.FLAG_CODES)
+    assert set(CLOSE_REASONS["unit_flag"]) == set(closing.UNIT_FLAG_CODES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import click.core
 import click.exceptions
@@ -46,3 +47,65 @@ def test_every_click_text_is_translated_into_vietnamese():
     assert click.core._("Usage:") == "Cách dùng:"
     assert click.exceptions._("Error: {message}") == "Lỗi: {message}"
     assert click.formatting._("Usage:") == "Cách dùng:"
+
+
+def test_plural_texts_keep_their_placeholders_and_speak_vietnamese():
+    for (singular, plural), vietnamese in click_texts.CLICK_PLURAL.items():
+        placeholders = set(re.findall(r"\{[^}]*\}", singular + plural))
+        assert set(re.findall(r"\{[^}]*\}", vietnamese)) <= placeholders, singular
+        assert not english_words(re.sub(r"\{[^}]*\}", "", vietnamese)), singular
+
+
+def _click_msgids(module: str) -> set:
+    """Every text click's module marks for translation: a msgid, or (singular, plural)."""
+    import ast
+    import importlib
+
+    source = Path(importlib.import_module(f"click.{module}").__file__)
+    found = set()
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("_", "ngettext"):
+            args = tuple(a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str))
+            found.add(args[0] if node.func.id == "_" else args[:2])
+    return found
+
+
+def test_every_type_conversion_text_of_click_is_in_the_catalogue():
+    """A newer click with a new conversion message fails here instead of printing English."""
+    known = click_texts.CLICK.keys() | click_texts.CLICK_PLURAL.keys()
+    assert sorted(map(str, _click_msgids("types") - known - {"Choice({choices})"})) == []  # (a repr, not shown)
+
+
+def test_conversion_errors_read_in_vietnamese(runner):
+    result = runner.invoke(args=["invitations", "remind", "--min-days", "abc"])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        "Lỗi: Giá trị không hợp lệ cho '--min-days': 'abc' không phải một số hợp lệ."
+    )
+    result = runner.invoke(args=["invitations", "send", "--channel", "fax"])
+    assert result.output.splitlines()[-1] == (
+        "Lỗi: Giá trị không hợp lệ cho '--channel': 'fax' không phải một trong các giá trị 'email', 'zalo', 'telegram'."
+    )
+
+
+def test_other_conversions_read_in_vietnamese():
+    from click.testing import CliRunner
+
+    @click.command()
+    @click.option("--flag", type=bool)
+    @click.option("--day", type=click.DateTime(["%Y-%m-%d"]))
+    @click.option("--pair", type=(int, int))
+    def probe(flag, day, pair):
+        pass
+
+    click_texts.install()
+    cases = {
+        ("--flag", "maybe"): "Lỗi: Giá trị không hợp lệ cho '--flag': 'maybe' không phải giá trị có/không hợp lệ.",
+        ("--day", "12/2024"): "Lỗi: Giá trị không hợp lệ cho '--day': '12/2024' không đúng định dạng '%Y-%m-%d'.",
+        ("--pair", "1"): "Lỗi: Tùy chọn '--pair' cần 2 giá trị.",
+    }
+    for args, expected in cases.items():
+        out = CliRunner().invoke(probe, list(args)).output.splitlines()[-1]
+        assert out.startswith(expected), out
+        # (the accepted spellings of a boolean, `yes`, `no`…, are what to type: not a sentence)
+        assert not english_words(out.replace("--", " ").partition("Viết một trong")[0]), out

@@ -195,7 +195,7 @@ def test_an_unmigrated_sqlite_file_stops_commands_but_not_flask_db_upgrade(tmp_p
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
     refused = _flask(["campaign", "status"], url)
     assert refused.returncode != 0
-    assert "without the application's tables" in refused.stderr and "run `flask db upgrade`" in refused.stderr
+    assert "chưa có các bảng của ứng dụng" in refused.stderr and "chạy `flask db upgrade`" in refused.stderr
     assert _flask(["db", "upgrade"], url).returncode == 0
     after = _flask(["campaign", "status"], url)
     assert "flask db upgrade" not in after.stderr
@@ -213,7 +213,7 @@ def _gunicorn_refuses(app, tmp_path, url: str) -> str:
 def test_gunicorn_does_not_start_on_an_unmigrated_database(tmp_path):
     app = create_app(app_config.TestConfig(f"sqlite:///{tmp_path / 'x.sqlite3'}"))
     log = _gunicorn_refuses(app, tmp_path, f"sqlite:///{tmp_path / 'empty.sqlite3'}")
-    assert "without the application's tables" in log and "run `flask db upgrade`" in log
+    assert "chưa có các bảng của ứng dụng" in log and "chạy `flask db upgrade`" in log
 
 
 def test_gunicorn_does_not_start_on_a_database_it_cannot_reach(tmp_path):
@@ -222,21 +222,21 @@ def test_gunicorn_does_not_start_on_a_database_it_cannot_reach(tmp_path):
     port = closed.getsockname()[1]
     closed.close()  # nothing listens there now
     log = _gunicorn_refuses(app, tmp_path, f"postgresql+psycopg://postgres:geheim@127.0.0.1:{port}/none")
-    assert f"cannot open the database postgresql+psycopg://postgres:***@127.0.0.1:{port}/none" in log
-    assert "geheim" not in log and "check DATABASE_URL" in log
+    assert f"không mở được cơ sở dữ liệu postgresql+psycopg://postgres:***@127.0.0.1:{port}/none" in log
+    assert "geheim" not in log and "kiểm tra DATABASE_URL" in log
 
 
 @pytest.mark.parametrize(
     ("url", "reason"),
     [
-        ("mysql://u@h/db", "not 'mysql'"),
-        ("postgresql+psycopg2://u@h/db", "the driver is psycopg"),
-        ("not a url", "does not parse as a URL"),
+        ("mysql://u@h/db", "không phải «mysql»"),
+        ("postgresql+psycopg2://u@h/db", "trình điều khiển là `psycopg`"),
+        ("not a url", "không đọc được như một địa chỉ URL"),
     ],
 )
 def test_a_malformed_database_url_stops_the_start(tmp_path, url, reason):
     refused = _flask(["campaign", "status"], url)
-    assert refused.returncode != 0 and "DATABASE_URL must look like" in refused.stderr and reason in refused.stderr
+    assert refused.returncode != 0 and "DATABASE_URL phải có dạng" in refused.stderr and reason in refused.stderr
 
 
 @pytest.mark.browser

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -320,8 +321,35 @@ def test_yaml_syntax_error_gives_the_line(tmp_path):
     with pytest.raises(PackError) as info:
         load_pack(root)
     assert [texts.say_pack_issue(i) for i in info.value.issues] == [
-        f"{root}/pack.yaml: dòng {line}: không phải YAML hợp lệ: expected <block end>, but found '<block mapping start>'"
+        f"{root}/pack.yaml: dòng {line}, cột 4: sai cú pháp YAML (thường do thụt lề không đều, hoặc một giá trị cần "
+        "đặt trong dấu ngoặc kép)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("extra", "where", "reason"),
+    [
+        ("title: Chỉ số: năm 2024\n", (1, 14), "dấu hai chấm không đúng chỗ"),  # mapping values are not allowed here
+        ("extra:\n\t- a\n", (2, 1), "có ký tự tab; YAML chỉ thụt lề bằng dấu cách"),
+        ("extra: {a: 1, b\n", (2, 1), "sai cú pháp YAML"),
+    ],
+)
+def test_yaml_syntax_errors_name_line_and_column_in_vietnamese_only(tmp_path, extra, where, reason):
+    root = write_pack(tmp_path / "pack", MINI, QUESTIONS)
+    good = (root / "pack.yaml").read_text(encoding="utf-8")
+    (root / "pack.yaml").write_text(good + extra, encoding="utf-8")
+    line, column = len(good.splitlines()) + where[0], where[1]
+    with pytest.raises(PackError) as info:
+        load_pack(root)
+    (message,) = [texts.say_pack_issue(i) for i in info.value.issues]
+    assert message.startswith(f"{root}/pack.yaml: dòng {line}, cột {column}: ") and reason in message, message
+    assert not re.search(r"mapping|allowed|expected|found|token", message), message  # nothing of PyYAML's English
+
+
+def test_every_yaml_hint_has_a_catalogue_entry():
+    from survey_app.packs import loader
+
+    assert {f"pack.{c}" for c in loader._YAML_PROBLEMS.values()} | {"pack.not_yaml"} <= texts.CATALOGUE.keys()
 
 
 def test_missing_pack_yaml(tmp_path):

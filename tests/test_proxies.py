@@ -113,7 +113,7 @@ def test_trusted_proxies_defaults_to_none(monkeypatch):
 @pytest.mark.parametrize("value", ["-1", "1.5", "yes", "6", "99", "١", "1,2"])
 def test_trusted_proxies_refuses_nonsense_at_start_up(monkeypatch, value):
     monkeypatch.setenv("TRUSTED_PROXIES", value)
-    with pytest.raises(ConfigError, match=r"^TRUSTED_PROXIES must be the number of reverse proxies .* 0 to 5"):
+    with pytest.raises(ConfigError, match=r"^TRUSTED_PROXIES phải là số proxy ngược .* từ 0 đến 5"):
         _config(monkeypatch).check()
 
 

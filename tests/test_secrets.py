@@ -17,7 +17,7 @@ from survey_app import create_app
 from survey_app.config import ROOT, Config, ConfigError
 from survey_app.services.survey import invitations
 
-HOW = 'generate one with python -c "import secrets; print(secrets.token_urlsafe(32))"'
+HOW = 'tạo giá trị mới bằng lệnh python -c "import secrets; print(secrets.token_urlsafe(32))"'
 GOOD = {"SECRET_KEY": "Qm4s-9vTz_Lx2Rb7Kc0Wn8Yd3Hf6Jp1A", "LINK_SECRET": "uE5oG2iB7tV0sZ9qX4wC1mN8kD6rF3yL"}
 
 
@@ -38,18 +38,18 @@ def _config(monkeypatch, **values: str) -> Config:
 @pytest.mark.parametrize(("name", "value"), _placeholders())
 def test_the_placeholders_of_env_example_stop_the_start(monkeypatch, tmp_path, name, value):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
-    with pytest.raises(ConfigError, match=rf"^{name} is the placeholder from \.env\.example; {re.escape(HOW)}"):
+    with pytest.raises(ConfigError, match=rf"^{name} vẫn là giá trị mẫu của \.env\.example; {re.escape(HOW)}"):
         create_app(_config(monkeypatch, **{name: value}))
 
 
 WEAK = {
-    "missing": ("", "is not set"),
-    "an edited placeholder": ("Change-Me-to-a-long-random-string-2", "is the placeholder from .env.example"),
-    "short": ("Xy7#kP2m-Qa9", "is shorter than 16 characters"),
-    "one letter": ("a" * 64, "has too few distinct characters (1, at least 10 needed)"),
-    "a repeated word": ("secretsecretsecretsecret", "has too few distinct characters (5,"),
-    "a word and digits twice": ("matkhau123matkhau123", "has too few distinct characters (9,"),
-    "mostly one letter": ("a" * 40 + "bcdefghij", "looks guessable (about 62 bits of entropy, at least 64 needed)"),
+    "missing": ("", "chưa được đặt"),
+    "an edited placeholder": ("Change-Me-to-a-long-random-string-2", "vẫn là giá trị mẫu của .env.example"),
+    "short": ("Xy7#kP2m-Qa9", "ngắn hơn 16 ký tự"),
+    "one letter": ("a" * 64, "có quá ít ký tự khác nhau (1, cần ít nhất 10)"),
+    "a repeated word": ("secretsecretsecretsecret", "có quá ít ký tự khác nhau (5,"),
+    "a word and digits twice": ("matkhau123matkhau123", "có quá ít ký tự khác nhau (9,"),
+    "mostly one letter": ("a" * 40 + "bcdefghij", "dễ đoán (khoảng 62 bit ngẫu nhiên, cần ít nhất 64)"),
 }
 
 
@@ -66,7 +66,7 @@ def test_a_weak_secret_stops_the_start_and_says_how_to_make_one(monkeypatch, nam
 
 
 def test_the_two_secrets_must_differ(monkeypatch):
-    with pytest.raises(ConfigError, match="^LINK_SECRET must differ from SECRET_KEY"):
+    with pytest.raises(ConfigError, match="^LINK_SECRET phải khác SECRET_KEY"):
         _config(monkeypatch, LINK_SECRET=GOOD["SECRET_KEY"]).check()
 
 
@@ -107,3 +107,13 @@ def test_links_csv_is_readable_by_its_owner_only(sonla, tmp_path):
     with older.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert len(rows) == 8 and rows[0][0] == "unit_code" and not any("old content" in c for r in rows for c in r)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("SMTP_PORT", "abc"), ("ZALO_MIN_INTERVAL", "0,2"), ("OUTBOX_BATCH", "5O")]
+)
+def test_a_number_setting_that_is_not_a_number_names_the_setting_in_vietnamese(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as refused:
+        _config(monkeypatch)
+    assert str(refused.value) == f"{name} phải là một số, không phải «{value}»"

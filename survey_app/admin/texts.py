@@ -16,6 +16,20 @@ RESTORED = "Đã khôi phục phiếu."
 REVIEW_EXCLUDED = "Đã loại {count} phiếu khỏi kết quả."
 REVIEW_RESTORED = "Đã khôi phục {count} phiếu: các phiếu này được tính lại vào kết quả."
 REVIEW_FLAGS = {"too_fast": "Trả lời quá nhanh", "straight_lining": "Mọi câu cùng một phương án"}
+# The close confirmation page (campaign_close.html): the short name of each reason a response becomes
+# invalid, each warning and each unit warning (services/survey/closing.py: INVALID_CODES, FLAG_CODES…).
+CLOSE_REASONS = {
+    "invalid": {
+        "incomplete": "chưa đủ câu",
+        "outside_window": "nộp ngoài thời gian khảo sát",
+        "rates_forbidden_unit": "đánh giá đơn vị mà nhóm không được đánh giá",
+    },
+    "flag": {"straight_lining": "mọi câu cùng một phương án", "too_fast": "trả lời quá nhanh"},
+    "unit_flag": {
+        "straight_lining": "nửa số phiếu chọn một phương án cho mọi câu",
+        "uniform_top": "gần hết câu trả lời là phương án cao nhất",
+    },
+}
 USER_CREATED = "Đã tạo tài khoản {email}."
 PASSWORD_RESET = "Mật khẩu mới của {email}: {password} (chỉ hiện một lần)."  # noqa: S105 (a message, not a password)
 

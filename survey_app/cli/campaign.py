@@ -15,6 +15,7 @@ from ..texts.survey import STATUS
 from ..timeutil import format_vn
 from . import texts
 from .common import CAMPAIGN, command, friendly, group, local_time
+from .progress import progress_bars
 
 pack_cli = group("pack")
 campaign_cli = group("campaign")
@@ -59,7 +60,8 @@ def campaign_open(code):
 @CAMPAIGN
 @friendly
 def campaign_close(code):
-    report = closing.close_and_validate(code)
+    with progress_bars("close.check") as progress:
+        report = closing.close_and_validate(code, progress=progress)
     click.echo(fill(texts.CLOSED, code=campaigns.get_campaign(code).code, **asdict(report)))
 
 

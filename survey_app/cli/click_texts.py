@@ -46,9 +46,20 @@ CLICK = {
     "file": "Tệp",
     "directory": "Thư mục",
     "path": "Đường dẫn",
+    # Type conversion ({number_type} is click's English type name, "integer" or "float": left out).
     "{value!r} is not a valid {number_type}.": "{value!r} không phải một số hợp lệ.",
     "{value} is not in the range {range}.": "{value} nằm ngoài khoảng {range}.",
     "{value!r} is not a valid UUID.": "{value!r} không phải UUID hợp lệ.",
+    "{value!r} is not a valid boolean. Recognized values: {states}": (
+        "{value!r} không phải giá trị có/không hợp lệ. Viết một trong: {states}"
+    ),
+    "{name} {filename!r} is not executable.": "Không chạy được {name} {filename!r}.",
+    "Missing {param_type}": "Thiếu {param_type}",
+    "Argument {name!r} takes {nargs} values.": "Tham số {name!r} cần {nargs} giá trị.",
+    "Value must be an iterable.": "Giá trị phải là một dãy giá trị.",
+    "Press any key to continue...": "Bấm một phím bất kỳ để tiếp tục...",
+    "deprecated": "không còn dùng",
+    "d": " ngày",  # a progress bar's time left: '1 ngày 02:03:04'
     "unknown error": "lỗi không rõ",
 }
 
@@ -59,6 +70,19 @@ CLICK_PLURAL = {
         "Tùy chọn {name!r} cần {nargs} giá trị."
     ),
     ("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"): ("Có phải ý là {possibility}?"),
+    ("{value!r} is not {choice}.", "{value!r} is not one of {choices}."): (
+        "{value!r} không phải một trong các giá trị {choices}."
+    ),
+    ("{value!r} does not match the format {format}.", "{value!r} does not match the formats {formats}."): (
+        "{value!r} không đúng định dạng {formats}."
+    ),
+    (
+        "{len_type} values are required, but {len_value} was given.",
+        "{len_type} values are required, but {len_value} were given.",
+    ): "Cần {len_type} giá trị, nhưng có {len_value}.",
+    ("Takes {nargs} values but 1 was given.", "Takes {nargs} values but {len} were given."): (
+        "Cần {nargs} giá trị, nhưng có {len}."
+    ),
 }
 
 _MODULES = ("core", "exceptions", "formatting", "decorators", "types", "parser", "termui", "utils")

@@ -19,6 +19,7 @@ from ..texts import fill, say
 from ..texts.delivery import CHANNEL, KIND, MESSAGE_STATUS
 from . import texts
 from .common import CAMPAIGN, command, friendly, group
+from .progress import progressbar
 
 bot_cli = group("bot")
 CHANNELS = [c.value for c in Channel]
@@ -81,9 +82,7 @@ def _deliver(ids: list[int], only: tuple[str, ...] | None) -> None:
         )
 
     done = 0
-    with click.progressbar(
-        length=len(ids), label=texts.SENDING, show_eta=True, show_pos=True, item_show_func=label
-    ) as bar:
+    with progressbar(len(ids), texts.SENDING, item_show_func=label) as bar:
         last_count = 0.0
         while True:
             claimed = worker.run_batch(channels)

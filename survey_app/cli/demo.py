@@ -8,6 +8,7 @@ from ..services.survey.demo import load_demo
 from ..texts import fill
 from . import texts
 from .common import friendly
+from .progress import progress_bars
 
 
 @click.command("demo", help=texts.COMMAND_HELP["demo"])
@@ -15,7 +16,8 @@ from .common import friendly
 @click.option("--answered", default=0.6, show_default=True, help=texts.OPTION_HELP["answered"])
 @friendly
 def demo(respondents, answered):
-    result = load_demo(respondents, answered)
+    with progress_bars("demo.answers") as progress:
+        result = load_demo(respondents, answered, progress=progress)
     if result.refused:
         click.echo(texts.DEMO_REFUSED)
         return

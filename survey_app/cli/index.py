@@ -16,6 +16,7 @@ from ..texts.documents import SOURCES
 from ..timeutil import format_vn
 from . import texts
 from .common import CAMPAIGN, FILE, OUT, command, friendly, group
+from .progress import progress_bars
 
 appraisal_cli = group("appraisal")
 satisfaction_cli = group("satisfaction")
@@ -66,8 +67,9 @@ def lastyear_import(path, code):
 @OUT
 @friendly
 def index_export(code, out):
-    model = build_index(campaigns.get_campaign(code))
-    documents.workbook(model, out)
+    with progress_bars("index.build") as progress:
+        model = build_index(campaigns.get_campaign(code), progress)
+        documents.workbook(model, out, progress)
     click.echo(fill(texts.INDEX_WRITTEN, count=len(model.result.units), out=out))
     for source, units in model.missing.items():
         click.echo(fill(texts.MISSING, source=SOURCES.get(source, source), units=", ".join(units)))
@@ -100,7 +102,8 @@ def index_fill(code, workbook, sheet, unit_column, columns, out, force):
         if not sep:
             raise click.BadParameter(fill(texts.BAD_COLUMN, item=item), param_hint="--column")
         pairs[name.strip()] = letter.strip()
-    result = build_index(campaigns.get_campaign(code)).result
+    with progress_bars("index.build") as progress:
+        result = build_index(campaigns.get_campaign(code), progress).result
     units = [
         UnitValues(
             u.unit,
@@ -140,7 +143,9 @@ def index_fill(code, workbook, sheet, unit_column, columns, out, force):
 @OUT
 @friendly
 def index_charts(code, out):
-    Path(out).write_text(documents.charts_html(build_index(campaigns.get_campaign(code))), encoding="utf-8")
+    with progress_bars("index.build") as progress:
+        model = build_index(campaigns.get_campaign(code), progress)
+    Path(out).write_text(documents.charts_html(model), encoding="utf-8")
     click.echo(fill(texts.CHARTS_WRITTEN, out=out))
 
 
@@ -152,7 +157,8 @@ def index_charts(code, out):
 @click.option("--seed", default=2024, show_default=True, help=texts.OPTION_HELP["seed"])
 @friendly
 def index_stats(code, resamples, seed):
-    stats = compute_statistics(build_index(campaigns.get_campaign(code)), resamples, seed)
+    with progress_bars("index.statistics") as progress:
+        stats = compute_statistics(build_index(campaigns.get_campaign(code), progress), resamples, seed, progress)
     click.echo(fill(texts.STATS_DONE, responses=stats.responses, resamples=resamples, at=format_vn(stats.computed_at)))
 
 
@@ -162,7 +168,9 @@ def index_stats(code, resamples, seed):
 @click.option("--pdf/--no-pdf", default=None, help=texts.OPTION_HELP["pdf"])
 @friendly
 def report_draft(code, out, pdf):
-    documents.report(build_index(campaigns.get_campaign(code)), out)
+    with progress_bars("index.build") as progress:
+        model = build_index(campaigns.get_campaign(code), progress)
+    documents.report(model, out)
     click.echo(fill(texts.REPORT_WRITTEN, out=out))
     if pdf is None:  # a PDF copy when LibreOffice is there, quietly none when not
         pdf = documents.office_installed()

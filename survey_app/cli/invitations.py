@@ -8,6 +8,7 @@ from ..services.survey import campaigns, invitations
 from ..texts import fill
 from . import texts
 from .common import CAMPAIGN, OUT, command, friendly, group
+from .progress import progress_bars
 
 invitations_cli = group("invitations")
 
@@ -23,7 +24,8 @@ def invitations_issue(code, unit, person):
         invitations.reissue_invitation(c, person)
         click.echo(fill(texts.REISSUED, person=person))
     else:
-        r = invitations.issue_invitations(c, unit)
+        with progress_bars("invitations.issue") as progress:
+            r = invitations.issue_invitations(c, unit, progress=progress)
         click.echo(fill(texts.ISSUED, issued=r.issued, already=r.already))
 
 

@@ -8,6 +8,7 @@ from ..services.survey import campaigns, roster
 from ..texts import fill
 from . import texts
 from .common import CAMPAIGN, FILE, command, friendly, group
+from .progress import progress_bars
 
 units_cli = group("units")
 respondents_cli = group("respondents")
@@ -18,7 +19,8 @@ respondents_cli = group("respondents")
 @CAMPAIGN
 @friendly
 def units_import(path, code):
-    r = roster.import_units(campaigns.get_campaign(code), path)
+    with progress_bars("roster.write") as progress:
+        r = roster.import_units(campaigns.get_campaign(code), path, progress=progress)
     click.echo(fill(texts.UNITS_IMPORTED, created=r.created, updated=r.updated, unchanged=r.unchanged))
 
 
@@ -27,5 +29,6 @@ def units_import(path, code):
 @CAMPAIGN
 @friendly
 def respondents_import(path, code):
-    r = roster.import_respondents(campaigns.get_campaign(code), path)
+    with progress_bars("roster.write") as progress:
+        r = roster.import_respondents(campaigns.get_campaign(code), path, progress=progress)
     click.echo(fill(texts.RESPONDENTS_IMPORTED, created=r.created, updated=r.updated, unchanged=r.unchanged))

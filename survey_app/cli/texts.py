@@ -125,6 +125,19 @@ PRINTED = "Đã ghi {count} thư mời vào {out}. Ai có tệp này đều tr�
 QUEUED = "Đã xếp hàng {queued} tin, {already} tin đã xếp từ trước, bỏ qua {skipped} người."
 SKIPPED = "  bỏ qua: {name} ({channel}): {reason}"
 SENDING = "Đang gửi"
+# The progress bars of the long commands, by the phase a service reports (services/progress.py).
+BARS = {
+    "roster.check": "Đang kiểm tra từng dòng của tệp",
+    "roster.write": "Đang ghi danh sách",
+    "invitations.issue": "Đang cấp đường liên kết",
+    "demo.answers": "Đang tạo câu trả lời mô phỏng",
+    "close.release": "Đang đưa phiếu chờ vào kết quả và xáo lại thứ tự",
+    "close.check": "Đang kiểm tra từng phiếu",
+    "close.compact": "Đang dọn tệp cơ sở dữ liệu",
+    "index.build": "Đang tính chỉ số",
+    "index.workbook": "Đang ghi bảng chỉ số",
+    "index.statistics": "Đang tính thống kê",
+}
 PROGRESS = "đã gửi {sent}, lỗi {failed}, huỷ {cancelled}, đang chờ {waiting}"
 WAITING = "{count} tin chờ thử lại: hãy để `flask worker` chạy."
 FAILURE = "{unit}\t{name}\t{channel}\t{kind}\t{status}\t{reason}\t→ thử: {instead}"

@@ -54,6 +54,26 @@ def load_pack(directory: str | Path) -> LoadedPack:
     return load_pack_files(files, origin=str(root))
 
 
+# PyYAML's problem (English) → the code of a Vietnamese hint; any other syntax error gets the general one.
+_YAML_PROBLEMS = {
+    "found character '\\t'": "not_yaml_tab",
+    "mapping values are not allowed": "not_yaml_colon_place",
+    "could not find expected ':'": "not_yaml_colon_missing",
+}
+
+
+def _yaml_issue(file: str, exc: yaml.YAMLError) -> PackIssue:
+    """A YAML syntax error by where it is (line and column counted from 1, from the exception's
+    problem_mark) and a code; PyYAML's own English text stays out of what users read."""
+    problem = str(getattr(exc, "problem", "") or "")
+    code = next((c for text, c in _YAML_PROBLEMS.items() if problem.startswith(text)), "not_yaml")
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return PackIssue(file, "", code)
+    line, column = mark.line + 1, mark.column + 1
+    return PackIssue(file, "", code, {"line": line, "column": column}, row=line, column=str(column))
+
+
 def load_pack_files(files: dict[str, str], origin: str = "") -> LoadedPack:
     """Validate a pack given as {relative file name: text}; the campaign keeps the same mapping."""
     issues: list[PackIssue] = []
@@ -66,10 +86,7 @@ def load_pack_files(files: dict[str, str], origin: str = "") -> LoadedPack:
         try:
             doc = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark else None
-            detail = str(getattr(exc, "problem", exc))
-            issues.append(PackIssue(name(fname), "", "not_yaml", {"line": line, "detail": detail}, row=line))
+            issues.append(_yaml_issue(name(fname), exc))
             continue
         doc = _nfc(doc)
         for err in sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=str):

@@ -17,10 +17,10 @@ from typing import Any
 from analysis.vntext import format_number
 
 from ..errors import RowIssue, ServiceError
-from . import accounts, delivery, documents, http, index, packs, survey  # noqa: F401  (documents: words only)
+from . import accounts, config, delivery, documents, http, index, packs, survey  # noqa: F401  (documents: words only)
 
 CATALOGUE: dict[str, str] = {}
-for _part in (survey, delivery, index, packs, accounts, http):
+for _part in (survey, delivery, index, packs, accounts, http, config):
     _clash = CATALOGUE.keys() & _part.CODES.keys()
     if _clash:
         raise RuntimeError(f"codes defined twice in the catalogue: {sorted(_clash)}")

@@ -13,7 +13,13 @@ CODES = {
     "pack_refused": "Bộ câu hỏi có {count} lỗi:",
     "pack.no_pack_yaml": "không có tệp pack.yaml trong thư mục này",
     "pack.not_utf8": "không phải văn bản UTF-8 (byte {byte}); hãy lưu tệp dạng UTF-8",
-    "pack.not_yaml": "không phải YAML hợp lệ: {detail}",
+    "pack.not_yaml": "sai cú pháp YAML (thường do thụt lề không đều, hoặc một giá trị cần đặt trong dấu ngoặc kép)",
+    "pack.not_yaml_tab": "sai cú pháp YAML: có ký tự tab; YAML chỉ thụt lề bằng dấu cách",
+    "pack.not_yaml_colon_place": (
+        "sai cú pháp YAML: dấu hai chấm không đúng chỗ (thụt lề sai, hoặc một giá trị có «: » cần đặt trong dấu "
+        "ngoặc kép)"
+    ),
+    "pack.not_yaml_colon_missing": "sai cú pháp YAML: thiếu dấu hai chấm sau tên trường",
     "pack.units_file_missing": "không có tệp {file} trong bộ câu hỏi",
     "pack.unknown_keys": "khoá không có trong định dạng: {keys}",
     "pack.key_required": "thiếu khoá bắt buộc «{key}»",

@@ -30,6 +30,7 @@ from ...models import (
     Unit,
 )
 from ...packs import Pack
+from ..progress import Progress, Ticker
 from ..survey.scores import tally_rows, unit_scores
 
 
@@ -106,10 +107,13 @@ def index_rules(pack: Pack) -> IndexRules:
     )
 
 
-def build_index(campaign: Campaign) -> IndexReadModel:
-    """Read everything once and compute the index: the one entry point of every index output."""
+def build_index(campaign: Campaign, progress: Progress | None = None) -> IndexReadModel:
+    """Read everything once and compute the index: the one entry point of every index output. `progress`:
+    phase index.build, four steps (the data, the index, the survey detail, the questionnaires counted)."""
     pack = campaign.pack
+    ticker = Ticker(progress, 4, "index.build")
     data = index_data(campaign)
+    ticker.step()
     result = compute_index(
         data.units,
         data.unit_types,
@@ -121,19 +125,24 @@ def build_index(campaign: Campaign) -> IndexReadModel:
         data.not_applicable,
         data.sample,
     )
+    ticker.step()
     missing: dict[str, list[str]] = defaultdict(list)
     for entry in result.missing:  # "UNIT: source"
         unit, _, source = entry.partition(": ")
         missing[source].append(unit)
+    detail = _detail_rows(campaign)
+    ticker.step()
+    questionnaires = _questionnaires(campaign)
+    ticker.finish()
     return IndexReadModel(
         campaign,
         data,
         result,
-        _detail_rows(campaign),
+        detail,
         {u["unit"]: u["name"] for u in data.units},
         {g.code: g.name for g in pack.groups},
         {a.code: a.name for t in pack.unit_types for a in t.areas},
-        _questionnaires(campaign),
+        questionnaires,
         dict(missing),
     )
 

@@ -17,6 +17,7 @@ from ...extensions import db
 from ...models import Answer, Campaign, IndexStatistics, Question, RespondentGroup, Response, ResponseStatus, Unit
 from ...timeutil import aware, now
 from .. import audit
+from ..progress import Progress, Ticker
 from .read_model import IndexReadModel, question_table
 
 if TYPE_CHECKING:  # numpy and scipy load when statistics are computed or shown, not with the app
@@ -38,9 +39,12 @@ class CampaignStatistics:
     inflation: list[Inflation]
 
 
-def compute_statistics(model: IndexReadModel, n_resamples: int = 1000, seed: int = 2024) -> CampaignStatistics:
+def compute_statistics(
+    model: IndexReadModel, n_resamples: int = 1000, seed: int = 2024, progress: Progress | None = None
+) -> CampaignStatistics:
     """Bootstrap intervals and rank ranges, alpha per area, group differences, correlation, inflation;
-    stored with the campaign (replacing the previous ones) and committed."""
+    stored with the campaign (replacing the previous ones) and committed. `progress`: phase
+    index.statistics, four steps (the answers read, the bootstrap, the other tests, stored)."""
     from analysis.comparisons import component_correlation, group_differences, self_assessment_gaps
     from analysis.reliability import area_alphas
     from analysis.statistics import bootstrap_survey_scores
@@ -48,7 +52,9 @@ def compute_statistics(model: IndexReadModel, n_resamples: int = 1000, seed: int
     campaign = model.campaign
     pack = campaign.pack
     units = {u["unit"]: u["unit_type"] for u in model.data.units}
+    ticker = Ticker(progress, 4, "index.statistics")
     answers = response_answers(campaign)
+    ticker.step()
     questions = question_table(pack)
     shown = {u.unit: u.unit_type for u in model.result.units}  # units under k get no interval
     boot = None
@@ -62,6 +68,7 @@ def compute_statistics(model: IndexReadModel, n_resamples: int = 1000, seed: int
             n_resamples=n_resamples,
             seed=seed,
         )
+    ticker.step()
     rows = [dict(unit=u.unit, appraisal=u.appraisal, survey=u.survey) for u in model.result.units]
     try:
         correlation = component_correlation(rows) if any(r["appraisal"] for r in rows) else None
@@ -76,12 +83,14 @@ def compute_statistics(model: IndexReadModel, n_resamples: int = 1000, seed: int
         correlation,
         self_assessment_gaps(model.data.self_assessment, top=5),
     )
+    ticker.step()
     row = db.session.get(IndexStatistics, campaign.id) or IndexStatistics(campaign_id=campaign.id)
     row.computed_at, row.n_resamples, row.seed, row.responses = stats.computed_at, n_resamples, seed, stats.responses
     row.payload = _payload(stats)
     db.session.add(row)
     audit.record("index.statistics", campaign.code, resamples=n_resamples, responses=stats.responses)
     db.session.commit()
+    ticker.finish()
     log.info("campaign %s: statistics computed from %d responses", campaign.code, stats.responses)
     return stats
 

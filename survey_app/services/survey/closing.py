@@ -28,6 +28,7 @@ from ...models import (
 from ...packs import Pack
 from ...timeutil import VN, aware, now
 from .. import audit
+from ..progress import Progress, Ticker
 from . import mixing, tallies
 from .campaigns import get_campaign
 from .review import set_status
@@ -87,19 +88,24 @@ class _Rules:
         return invalid, _warnings(r, mine, self.pack.min_seconds)
 
 
-def close_and_validate(code: str | None = None) -> CloseReport:
+def close_and_validate(code: str | None = None, progress: Progress | None = None) -> CloseReport:
     """Freeze answers (the campaign closes), release every waiting submission, re-stamp the responses
-    (no batch of the mixer survives), apply the validity rules and raise warnings; one transaction."""
+    (no batch of the mixer survives), apply the validity rules and raise warnings; one transaction.
+    `progress` phases: close.release (3 steps), close.check (responses), close.compact (1 step)."""
     campaign = get_campaign(code)
     campaign.close(now())
+    release = Ticker(progress, 3, "close.release")
     mixing.mix(campaign, flush=True, commit=False)
+    release.step()
     mixing.restamp(campaign)
+    release.step()
     tallies.rebuild_counts(campaign)
+    release.finish()
     of_campaign = sa.select(Response.id).where(Response.campaign_id == campaign.id)
     db.session.execute(sa.delete(ResponseFlag).where(ResponseFlag.response_id.in_(of_campaign)))
     db.session.execute(sa.delete(UnitFlag).where(UnitFlag.campaign_id == campaign.id))
     db.session.flush()
-    outcome = _evaluate(campaign)
+    outcome = _evaluate(campaign, progress)
     report = outcome.report()  # before the statuses change: it counts the responses that become invalid
     for rid in outcome.newly_invalid:
         reason, params = outcome.invalid[rid]
@@ -108,7 +114,9 @@ def close_and_validate(code: str | None = None) -> CloseReport:
     db.session.add_all(outcome.unit_flags)
     audit.record("campaign.close", campaign.code, invalid=report.invalid, flagged=report.flagged)
     db.session.commit()
+    compact = Ticker(progress, 1, "close.compact")
     mixing.compact(mixing.AFTER_CLOSE, full=True)
+    compact.finish()
     log.info("campaign %s closed and validated: %s", campaign.code, report)
     return report
 
@@ -155,10 +163,11 @@ class _Outcome:
         )
 
 
-def _evaluate(campaign: Campaign) -> _Outcome:
+def _evaluate(campaign: Campaign, progress: Progress | None = None) -> _Outcome:
     """Every response against the rules and the warnings; the only place the rules are applied."""
     rules = _rules(campaign)
     responses = {r.id: r for r in db.session.scalars(sa.select(Response).where(Response.campaign_id == campaign.id))}
+    ticker = Ticker(progress, len(responses), "close.check")
     invalid: dict[str, tuple[str, dict]] = {}
     flags: list[ResponseFlag] = []
     per_unit: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # responses, straight, answers, top
@@ -166,9 +175,12 @@ def _evaluate(campaign: Campaign) -> _Outcome:
     for rid, rows in groupby(_answer_stream(campaign), key=itemgetter(0)):
         _check_one(rules, responses[rid], list(rows), invalid, flags, per_unit)
         seen.add(rid)
+        ticker.step()
     for r in responses.values():
         if r.id not in seen:  # a response without a single answer
             _check_one(rules, r, [], invalid, flags, per_unit)
+            ticker.step()
+    ticker.finish()
     return _Outcome(responses, invalid, flags, _unit_flags(campaign, per_unit))
 
 

@@ -20,6 +20,7 @@ from ...extensions import db
 from ...models import Campaign, Invitation, InvitationStatus, User
 from ...models.campaign import SIMULATED_MARK
 from ...timeutil import now
+from ..progress import Progress, Ticker, in_phase
 from ..users import create_user
 from . import campaigns, invitations, mixing, responding, roster
 
@@ -69,14 +70,17 @@ class DemoResult:
     links: tuple[str, ...] = ()
 
 
-def load_demo(respondents: int = 1574, answered: float = 0.6, seed: int = 2024) -> DemoResult:
-    """Create the demo campaign when the database has none; say how to use it either way."""
+def load_demo(
+    respondents: int = 1574, answered: float = 0.6, seed: int = 2024, progress: Progress | None = None
+) -> DemoResult:
+    """Create the demo campaign when the database has none; say how to use it either way. `progress`
+    phases: the roster import's, invitations.issue, demo.answers (one per simulated person)."""
     campaign = db.session.scalar(sa.select(Campaign).where(Campaign.code == "2024"))
     if campaign is None and db.session.scalar(sa.select(sa.func.count(Campaign.id))):
         return DemoResult(loaded=False, refused=True)
     loaded = campaign is None
     if campaign is None:
-        campaign = _create(respondents, answered, random.Random(seed))
+        campaign = _create(respondents, answered, random.Random(seed), progress)
     if not db.session.scalar(sa.select(User.id).where(User.email == ADMIN_EMAIL)):
         create_user(ADMIN_EMAIL, ADMIN_PASSWORD)
     waiting = db.session.scalars(
@@ -92,7 +96,7 @@ def load_demo(respondents: int = 1574, answered: float = 0.6, seed: int = 2024) 
     return DemoResult(loaded, False, links=tuple(invitations.link_for(i) for i in waiting))
 
 
-def _create(n: int, answered: float, rng: random.Random) -> Campaign:
+def _create(n: int, answered: float, rng: random.Random, progress: Progress | None) -> Campaign:
     start = now()
     campaign = campaigns.create_campaign(
         PACK,
@@ -106,10 +110,13 @@ def _create(n: int, answered: float, rng: random.Random) -> Campaign:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "respondents.csv"
         _write_roster(path, campaign, n, rng)
-        roster.import_respondents(campaign, path)
-    invitations.issue_invitations(campaign)
+        roster.import_respondents(campaign, path, progress=progress)
+    invitations.issue_invitations(campaign, progress=in_phase(progress, "invitations.issue"))
     quality = {u.code: rng.uniform(0.7, 0.95) for u in pack.units}
-    for inv in db.session.scalars(sa.select(Invitation).where(Invitation.campaign_id == campaign.id)).all():
+    issued = db.session.scalars(sa.select(Invitation).where(Invitation.campaign_id == campaign.id)).all()
+    ticker = Ticker(progress, len(issued), "demo.answers")
+    for inv in issued:
+        ticker.step()
         roll = rng.random()
         if roll > answered + 0.15:
             continue
@@ -121,6 +128,7 @@ def _create(n: int, answered: float, rng: random.Random) -> Campaign:
         else:  # started, half done
             half = {u: dict(list(a.items())[: len(a) // 2]) for u, a in answers.items()}
             responding.save_answers(token, half)
+    ticker.finish()
     mixing.mix(campaign)  # as the worker would: every cell with k new responses is released
     return campaign
 

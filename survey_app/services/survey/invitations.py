@@ -32,6 +32,7 @@ from ...extensions import db
 from ...models import Campaign, Invitation, InvitationStatus, Respondent, RespondentGroup, Unit
 from ...timeutil import now
 from .. import audit
+from ..progress import Progress, Ticker
 from .sealing import read_draft, sealed_draft
 from .tallies import bump_progress
 
@@ -76,9 +77,13 @@ class IssueReport:
 
 
 def issue_invitations(
-    campaign: Campaign, unit_code: str | None = None, respondent_id: int | None = None
+    campaign: Campaign,
+    unit_code: str | None = None,
+    respondent_id: int | None = None,
+    progress: Progress | None = None,
 ) -> IssueReport:
-    """Give every respondent on the list (of a unit, or one person) without a live link one invitation."""
+    """Give every respondent on the list (of a unit, or one person) without a live link one invitation;
+    `progress` counts the respondents looked at."""
     query = sa.select(Respondent).where(Respondent.campaign_id == campaign.id, Respondent.removed_at.is_(None))
     if unit_code:
         query = query.join(Unit, Unit.id == Respondent.unit_id).where(Unit.code == unit_code)
@@ -93,12 +98,15 @@ def issue_invitations(
         )
     )
     issued = 0
+    ticker = Ticker(progress, len(respondents))
     for r in respondents:
+        ticker.step()
         if r.id in live:
             continue
         db.session.add(_new_invitation(campaign.id, r.id))
         bump_progress(campaign.id, r.unit_id, r.group_id, "invited")
         issued += 1
+    ticker.finish()
     one = {"respondent": respondent_id} if respondent_id is not None else {}
     audit.record("invitations.issue", campaign.code, unit_code, issued=issued, **one)
     db.session.commit()
@@ -161,13 +169,6 @@ def resolve(token: str, lock: bool = False) -> Invitation:
     if invitation is None:
         raise NotFound("unknown_link")
     return invitation
-
-
-def token_exists(token: str) -> bool:
-    """Whether a token belongs to an invitation (revoked ones too): the unknown-link rate limit counts
-    only the others, so that mistyped links never lock a whole office out of its valid ones."""
-    found = db.session.scalar(sa.select(Invitation.id).where(Invitation.token_hash == hash_token(token)).limit(1))
-    return found is not None
 
 
 def _owner_only(path: str | Path):

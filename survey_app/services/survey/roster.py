@@ -22,6 +22,7 @@ from ...errors import ImportRejected, RowIssue, ServiceError
 from ...extensions import db
 from ...models import Campaign, Respondent, Unit
 from .. import audit
+from ..progress import Progress, Ticker
 from ..tabular import column_lengths, read_table
 from .roster_checks import MESSAGE_FIELDS, Known, cancel_pending, clean_respondent, fields_of, write_person
 from .tallies import rebuild_progress
@@ -116,9 +117,10 @@ class RosterPlan:
             raise ServiceError("roster_changed_since_preview")
 
 
-def plan_units(campaign: Campaign, path: str | Path) -> RosterPlan:
+def plan_units(campaign: Campaign, path: str | Path, progress: Progress | None = None) -> RosterPlan:
     """Read a units file: create or update units by code; a unit type the pack does not declare is refused."""
     table = read_table(path, UNIT_COLUMNS, {"code", "name", "unit_type"})
+    ticker = Ticker(progress, len(table.rows), "roster.check")
     types = set(campaign.pack.unit_type_by_code)
     existing = {u.code: u for u in db.session.scalars(sa.select(Unit).where(Unit.campaign_id == campaign.id))}
     used = set(db.session.scalars(sa.select(Respondent.unit_id).where(Respondent.campaign_id == campaign.id)))
@@ -126,6 +128,7 @@ def plan_units(campaign: Campaign, path: str | Path) -> RosterPlan:
     unreadable = {i.row for i in plan.issues}  # a control character or an over-long cell: nothing more to check
     seen: dict[str, int] = {}
     for row in table.rows:
+        ticker.step()
         v, n = row.values, row.number
         if n in unreadable:
             continue
@@ -143,6 +146,7 @@ def plan_units(campaign: Campaign, path: str | Path) -> RosterPlan:
         before = {"name": unit.name, "unit_type": unit.unit_type} if unit else {}
         plan.records.append((rec, unit))
         plan.changes.append(_change(n, code, rec["name"], before, rec, new=unit is None))
+    ticker.finish()
     return plan
 
 
@@ -154,17 +158,25 @@ def _change(row: int, key: str, name: str, before: dict, after: dict, new: bool,
 
 
 def import_units(
-    campaign: Campaign, path: str | Path, expected_digest: str | None = None, source: str | None = None
+    campaign: Campaign,
+    path: str | Path,
+    expected_digest: str | None = None,
+    source: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Write a clean units file (see `plan_units`); any bad row and nothing is written. `expected_digest`:
-    the previewed plan's; `source`: the file's name as the user knows it (for the audit log)."""
-    plan = plan_units(campaign, path)
+    the previewed plan's; `source`: the file's name as the user knows it (for the audit log); `progress`:
+    phases roster.check (rows read) and roster.write."""
+    plan = plan_units(campaign, path, progress)
     plan.check(expected_digest)
+    ticker = Ticker(progress, len(plan.records), "roster.write")
     for (rec, unit), change in zip(plan.records, plan.changes, strict=True):
+        ticker.step()
         if change.kind == "new":
             db.session.add(Unit(campaign_id=campaign.id, **rec))
         elif change.kind == "updated":
             unit.name, unit.unit_type = rec["name"], rec["unit_type"]
+    ticker.finish()
     counts = plan.counts
     report = ImportReport(counts["new"], counts["updated"], counts["unchanged"])
     target = source or Path(path).name
@@ -174,14 +186,16 @@ def import_units(
     return report
 
 
-def plan_respondents(campaign: Campaign, path: str | Path) -> RosterPlan:
+def plan_respondents(campaign: Campaign, path: str | Path, progress: Progress | None = None) -> RosterPlan:
     """Read a respondents file: create or update people by person key (email, else phone)."""
     table = read_table(path, RESPONDENT_COLUMNS, {"unit_code", "group_code", "full_name"})
+    ticker = Ticker(progress, len(table.rows), "roster.check")
     known = Known.of(campaign)
     plan = RosterPlan("respondents", issues=table.text_issues(RESPONDENT_LENGTHS))
     unreadable = {i.row for i in plan.issues}
     seen: dict[str, dict[str, int]] = {"email": {}, "phone": {}}
     for row in table.rows:
+        ticker.step()
         if row.number in unreadable:
             continue
         rec, row_issues = clean_respondent(table, row.number, row.values, known)
@@ -202,6 +216,7 @@ def plan_respondents(campaign: Campaign, path: str | Path) -> RosterPlan:
         if not row_issues:
             plan.records.append((rec, old))
             plan.changes.append(person_change(row.number, rec, old, known))
+    ticker.finish()
     return plan
 
 
@@ -219,19 +234,27 @@ def person_change(row: int, rec: dict, old: Respondent | None, known: Known) -> 
 
 
 def import_respondents(
-    campaign: Campaign, path: str | Path, expected_digest: str | None = None, source: str | None = None
+    campaign: Campaign,
+    path: str | Path,
+    expected_digest: str | None = None,
+    source: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Write a clean respondents file (see `plan_respondents`); any bad row and nothing is written."""
-    plan = plan_respondents(campaign, path)
+    """Write a clean respondents file (see `plan_respondents`); any bad row and nothing is written.
+    `progress`: phases roster.check (rows read) and roster.write, as `import_units`."""
+    plan = plan_respondents(campaign, path, progress)
     plan.check(expected_digest)
     changed: list[int] = []
+    ticker = Ticker(progress, len(plan.records), "roster.write")
     for (rec, old), change in zip(plan.records, plan.changes, strict=True):
+        ticker.step()
         if change.kind == "new":
             db.session.add(Respondent(campaign_id=campaign.id, **rec))
         elif change.kind != "unchanged":
             if any(getattr(old, f) != rec[f] for f in MESSAGE_FIELDS):
                 changed.append(old.id)
             write_person(old, rec)
+    ticker.finish()
     cancelled = cancel_pending(changed, "person_changed")
     counts = plan.counts
     if counts["moved"]:  # a moved respondent's invitation now counts for the new cell
