@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -69,8 +70,34 @@ def _configure_sqlite(engine: sa.Engine) -> None:
     def on_begin(conn):
         # Inside `reading()` no BEGIN at all: with the driver's own transaction handling off, each
         # statement is its own read transaction, and no lock is taken.
-        if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT" and not _READING.get():
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT" or _READING.get():
+            return
+        # The threads of one process queue for the write lock on a Python lock, which wakes the next
+        # one the moment it is free; SQLite's own busy handler sleeps 1, 2, 5 … 100 ms between tries,
+        # which under autosaves on every tap made the slowest requests wait for nothing. Other
+        # processes still meet at BEGIN IMMEDIATE (busy_timeout).
+        if not conn.info.get(_WRITER_HELD):
+            conn.info[_WRITER_HELD] = _WRITER.acquire(timeout=WRITER_WAIT_SECONDS)
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @sa.event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_conn, record):
+        _release_writer(record)
+
+    @sa.event.listens_for(engine, "invalidate")
+    def on_invalidate(_dbapi_conn, record, _exc):
+        _release_writer(record)
+
+
+_WRITER = threading.Lock()
+_WRITER_HELD = "survey_writer_lock"
+WRITER_WAIT_SECONDS = 30  # as busy_timeout: past it the transaction goes on to SQLite's own wait
+
+
+def _release_writer(record) -> None:
+    """The process's writer lock goes with the connection back to the pool (after its COMMIT or ROLLBACK)."""
+    if record.info.pop(_WRITER_HELD, False):
+        _WRITER.release()
 
 
 def insert_for(session) -> callable:
