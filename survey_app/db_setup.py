@@ -5,32 +5,28 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 
 import sqlalchemy as sa
 from flask import Flask
 
 from .extensions import db
 
-_READING: ContextVar[bool] = ContextVar("reading", default=False)
-
 
 @contextmanager
 def reading() -> Iterator[None]:
-    """A block that only reads, in a transaction of its own that ends with the block. On SQLite its
-    statements run without BEGIN IMMEDIATE, so a read never waits for the write lock nor holds it (WAL
-    readers see the last commit); on PostgreSQL it is a plain transaction. The end expires ORM objects
-    (read values, with Core). Entered inside an open transaction, it changes nothing: the block reads in
-    that transaction, which its owner ends."""
+    """A block that only reads, on a connection in autocommit mode: each statement is its own
+    transaction, with no BEGIN and no ROLLBACK sent (one round trip per statement on PostgreSQL), and on
+    SQLite no write lock is waited for or held (WAL readers see the last commit). The end expires ORM
+    objects (read values, with Core). Entered inside an open transaction, it changes nothing: the block
+    reads in that transaction, which its owner ends."""
     if db.session().in_transaction():
         yield
         return
-    mark = _READING.set(True)
     try:
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         yield
     finally:
-        db.session.rollback()  # nothing was written: ending the read is all there is to do
-        _READING.reset(mark)
+        db.session.rollback()  # gives the connection back; nothing was written
 
 
 def init_app(app: Flask) -> None:
@@ -68,9 +64,9 @@ def _configure_sqlite(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def on_begin(conn):
-        # Inside `reading()` no BEGIN at all: with the driver's own transaction handling off, each
-        # statement is its own read transaction, and no lock is taken.
-        if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT" or _READING.get():
+        # In autocommit (`reading()`, `mixing.compact`) no BEGIN at all: with the driver's own
+        # transaction handling off, each statement is its own transaction, and no lock is taken.
+        if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
             return
         # The threads of one process queue for the write lock on a Python lock, which wakes the next
         # one the moment it is free; SQLite's own busy handler sleeps 1, 2, 5 … 100 ms between tries,
