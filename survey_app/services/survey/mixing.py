@@ -173,9 +173,13 @@ def compact(tables: list[str], full: bool = False) -> None:
     deleted rows; a checkpoint moves the WAL's pages into the file and empties it."""
     engine = db.engine
     if engine.dialect.name == "postgresql":
+        # After a batch (not full), a VACUUM already running on the table is enough: SKIP_LOCKED
+        # goes on at once instead of queueing every submit's mixer behind it (a busy campaign's
+        # submits waited seconds for each other's VACUUM). Closing's FULL waits its turn.
+        options = "FULL" if full else "SKIP_LOCKED"
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             for table in tables:
-                conn.exec_driver_sql(f'VACUUM {"FULL " if full else ""}"{table}"')
+                conn.exec_driver_sql(f'VACUUM ({options}) "{table}"')
     else:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
