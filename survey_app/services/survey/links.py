@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from analysis.vntext import sort_key
 
+from ...db_setup import reading
 from ...errors import NotFound
 from ...extensions import db
 from ...models import Campaign, Invitation, Question, Respondent, RespondentGroup, Unit
@@ -120,7 +121,8 @@ def read(token: str, lock: bool = False) -> Link:
 
 
 def _pack_content(campaign_id: int) -> dict:
-    return db.session.scalar(sa.select(Campaign.pack_content).where(Campaign.id == campaign_id))
+    with reading():
+        return db.session.scalar(sa.select(Campaign.pack_content).where(Campaign.id == campaign_id))
 
 
 # ---------------------------------------------------------------- compiled per process
@@ -147,14 +149,17 @@ def question_ids(campaign: CampaignView) -> dict[str, int]:
     found = _QUESTION_IDS.get(key)
     if found is None:
         query = sa.select(Question.code, Question.id).where(Question.campaign_id == campaign.id)
-        found = _QUESTION_IDS[key] = dict(db.session.execute(query).all())
+        with reading():
+            found = _QUESTION_IDS[key] = dict(db.session.execute(query).all())
     return found
 
 
 def rated_units(campaign_id: int, unit_type: str, own_id: int) -> list[UnitView]:
     """The units a matrix group rates (every unit of the type but its own), in Vietnamese name order."""
     params = {"campaign_id": campaign_id, "unit_type": unit_type, "own_id": own_id}
-    return sorted((UnitView(*row) for row in db.session.execute(_RATED, params)), key=lambda u: sort_key(u.name))
+    with reading():
+        rows = db.session.execute(_RATED, params).all()
+    return sorted((UnitView(*row) for row in rows), key=lambda u: sort_key(u.name))
 
 
 _RATED = sa.select(_unit.c.id, _unit.c.code, _unit.c.name, _unit.c.unit_type).where(

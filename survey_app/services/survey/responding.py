@@ -89,8 +89,10 @@ class Questionnaire:
 def open_questionnaire(token: str, mark_opened: bool = True, link: Link | None = None) -> Questionnaire:
     """Resolve the token and build the questionnaire; the first visit counts as 'opened'. `link` is the
     token's row when the caller has just read it (the rate limiter's lookup)."""
-    with reading():
-        q = _build(link or _read(token))
+    if link is None:
+        with reading():
+            link = _read(token)
+    q = _build(link)
     inv = q.invitation
     if mark_opened and inv.status == Status.ISSUED:
         if _write(inv, {"status": Status.OPENED, "opened_at": now()}):
@@ -146,8 +148,10 @@ def _current(token: str, link: Link | None, locked: bool) -> Questionnaire:
     round that must not lose again."""
     if locked:
         return _build(_read(token, lock=True))
-    with reading():
-        return _build(link or _read(token))
+    if link is None:
+        with reading():
+            link = _read(token)
+    return _build(link)  # reads only for a matrix's rated units or a pack new to the process
 
 
 def _lost_round() -> RuntimeError:
