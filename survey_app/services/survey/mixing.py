@@ -179,7 +179,7 @@ def compact(tables: list[str], full: bool = False) -> None:
         options = "FULL" if full else "SKIP_LOCKED"
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             for table in tables:
-                conn.exec_driver_sql(f'VACUUM ({options}) "{table}"')
+                conn.exec_driver_sql(f"VACUUM ({options}) {conn.dialect.identifier_preparer.quote(table)}")
     else:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
