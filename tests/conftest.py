@@ -120,4 +120,4 @@ def matrix(app, tmp_path) -> Setup:
 
 
 # Browser fixtures live in support/browser.py; imported here once so every module shares one Chromium.
-from .support.browser import browser, live_server, phone, phone_without_js  # noqa: E402,F401
+from .support.browser import browser, desktop, live_server, phone, phone_without_js  # noqa: E402,F401

@@ -21,15 +21,6 @@ from .test_dashboard_browser import OVERFLOWING, Watched, _expect
 pytestmark = pytest.mark.browser
 
 EMAIL, PASSWORD = "chuyenvien@noivu.example", "mat-khau-thu-0123"
-DESKTOP = dict(viewport={"width": 1366, "height": 768}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
-
-
-@pytest.fixture
-def desktop(browser):
-    context = browser.new_context(**DESKTOP)
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
 
 
 def test_create_open_and_extend_a_campaign_through_the_pages(app, live_server, desktop):

@@ -40,7 +40,6 @@ pytestmark = pytest.mark.browser
 
 EMAIL, PASSWORD = "chuyenvien@noivu.example", "mat-khau-thu-0123"
 CODE = "2024"
-DESKTOP = dict(viewport={"width": 1366, "height": 768}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
 UNIT_HEADER = ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị"]
 PEOPLE_HEADER = ["Mã đơn vị", "Mã nhóm", "Họ và tên", "Chức vụ", "Email", "Số điện thoại", "Zalo", "Telegram"]
 NEW_UNIT = ("SO-DL", "Sở Du lịch", "so")
@@ -61,14 +60,6 @@ PEOPLE = [
 def smtp(app, monkeypatch):
     with loopback_smtp(app, monkeypatch) as server:
         yield server
-
-
-@pytest.fixture
-def desktop(browser):
-    context = browser.new_context(**DESKTOP)
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
 
 
 @pytest.fixture

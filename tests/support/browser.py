@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# A Home Affairs office desktop, in Vietnam's time zone (the pages write dates in Vietnam time).
+DESKTOP = dict(viewport={"width": 1366, "height": 768}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
 PHONE = dict(
     viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="vi-VN", device_scale_factor=2
 )
@@ -94,6 +96,15 @@ def _context(browser, **options):
 def phone(browser):
     """A fresh phone-sized browser context (its own cookies and localStorage)."""
     context = _context(browser)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser):
+    """A fresh office-desktop browser context (1366×768)."""
+    context = browser.new_context(**DESKTOP)
+    context.set_default_timeout(15_000)
     yield context
     context.close()
 

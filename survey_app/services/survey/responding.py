@@ -89,10 +89,7 @@ class Questionnaire:
 def open_questionnaire(token: str, mark_opened: bool = True, link: Link | None = None) -> Questionnaire:
     """Resolve the token and build the questionnaire; the first visit counts as 'opened'. `link` is the
     token's row when the caller has just read it (the rate limiter's lookup)."""
-    if link is None:
-        with reading():
-            link = _read(token)
-    q = _build(link)
+    q = _build(link or _read_now(token))
     inv = q.invitation
     if mark_opened and inv.status == Status.ISSUED:
         if _write(inv, {"status": Status.OPENED, "opened_at": now()}):
@@ -122,16 +119,17 @@ def submit(token: str, answers: dict | None = None, link: Link | None = None) ->
         q = _current(token, link if attempt == 0 else None, locked=attempt == OPTIMISTIC_ROUNDS)
         if q.submitted:
             raise AlreadySubmitted()
-        draft = _merged(q, answers) if answers else q.answers
-        missing = Questionnaire(**{**q.__dict__, "answers": draft}).missing()
+        if answers:
+            q.answers = _merged(q, answers)  # this round's view; stored only by the write below
+        missing = q.missing()
         if missing:
-            if not answers or _store(q, draft):
+            if not answers or _store(q, q.answers):
                 db.session.commit()  # keep what was merged; the respondent fixes the rest
                 raise Incomplete(missing)
-        elif _take_in(q, draft):
+        elif _take_in(q):
             db.session.commit()
             log.debug("campaign %s: a response was submitted", q.campaign.code)
-            return _with(q, draft)
+            return q
         db.session.rollback()
     raise _lost_round()
 
@@ -143,15 +141,18 @@ def _read(token: str, lock: bool = False) -> Link:
         raise UnknownLink() from None
 
 
+def _read_now(token: str) -> Link:
+    """The token's link as committed now, read without the write lock."""
+    with reading():
+        return _read(token)
+
+
 def _current(token: str, link: Link | None, locked: bool) -> Questionnaire:
     """The questionnaire as stored now: read without the write lock, or (`locked`) under it, for the
     round that must not lose again."""
     if locked:
         return _build(_read(token, lock=True))
-    if link is None:
-        with reading():
-            link = _read(token)
-    return _build(link)  # reads only for a matrix's rated units or a pack new to the process
+    return _build(link or _read_now(token))  # reads only for a matrix's rated units or a pack new to the process
 
 
 def _lost_round() -> RuntimeError:
@@ -175,11 +176,6 @@ def _build(link: Link) -> Questionnaire:
     sha = campaign.pack_sha256
     sections = [Section(unit, links.areas_for(pack, sha, group.code, unit.unit_type)) for unit in targets]
     return Questionnaire(campaign, link, pack, group, own, sections, read_draft(link))
-
-
-def _with(q: Questionnaire, answers: dict) -> Questionnaire:
-    q.answers = answers
-    return q
 
 
 def _merged(q: Questionnaire, answers: dict) -> dict[str, dict[str, str]]:
@@ -221,15 +217,15 @@ def _store(q: Questionnaire, draft: dict) -> bool:
         steps = (Status.OPENED, Status.STARTED) if inv.status == Status.ISSUED else (Status.STARTED,)
     if not _write(inv, values):
         return False
-    tallies.bump_steps(inv.campaign_id, inv.unit.id, inv.group_id, steps)
+    tallies.bump_progress(inv.campaign_id, inv.unit.id, inv.group_id, *steps)
     q.answers = draft
     return True
 
 
-def _take_in(q: Questionnaire, draft: dict) -> bool:
+def _take_in(q: Questionnaire) -> bool:
     """Mark the invitation submitted (if still as read) and store the answers sealed for the mixer."""
     inv = q.invitation
-    sealed = _sealed_submission(_with(q, draft))  # before the write: its duration starts at the row's times
+    sealed = _sealed_submission(q)  # before the write: its duration starts at the row's times
     # Each funnel step the invitation skips (a script may submit without opening) still counts once.
     skipped = {Status.ISSUED: (Status.OPENED, Status.STARTED), Status.OPENED: (Status.STARTED,)}
     steps = (*skipped.get(inv.status, ()), Status.SUBMITTED)
@@ -239,7 +235,7 @@ def _take_in(q: Questionnaire, draft: dict) -> bool:
     if not _write(inv, values):
         return False
     db.session.execute(_INSERT_SEALED, sealed)
-    tallies.bump_steps(inv.campaign_id, inv.unit.id, inv.group_id, steps)
+    tallies.bump_progress(inv.campaign_id, inv.unit.id, inv.group_id, *steps)
     return True
 
 

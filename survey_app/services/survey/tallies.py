@@ -30,16 +30,9 @@ log = logging.getLogger(__name__)
 FUNNEL = ("invited", "opened", "started", "submitted")
 
 
-def bump_progress(campaign_id: int, unit_id: int, group_id: int, column: str, delta: int = 1) -> None:
-    """progress.<column> += delta for one unit × group, creating the row when needed."""
-    if column not in FUNNEL:
-        raise ValueError(f"column must be one of {FUNNEL}")
-    row = {"campaign_id": campaign_id, "unit_id": unit_id, "group_id": group_id} | {c: 0 for c in FUNNEL}
-    _upsert(ProgressCounter.__table__, ["campaign_id", "unit_id", "group_id"], column, [row | {column: delta}])
-
-
-def bump_steps(campaign_id: int, unit_id: int, group_id: int, columns: tuple[str, ...]) -> None:
-    """progress.<column> += 1 for each of `columns` (funnel steps) of one unit × group: one statement."""
+def bump_progress(campaign_id: int, unit_id: int, group_id: int, *columns: str) -> None:
+    """progress.<column> += 1 for each of `columns` (funnel steps) of one unit × group, creating the row
+    when needed: one statement, built once per dialect and set of columns."""
     if not columns:
         return
     if not set(columns) <= set(FUNNEL):
@@ -50,7 +43,7 @@ def bump_steps(campaign_id: int, unit_id: int, group_id: int, columns: tuple[str
 
 @functools.cache
 def _steps_upsert(dialect: str, columns: tuple[str, ...]) -> sa.Insert:
-    """INSERT … ON CONFLICT DO UPDATE adding 1 to `columns`, built once per dialect and columns."""
+    """INSERT … ON CONFLICT DO UPDATE adding 1 to `columns`."""
     table = ProgressCounter.__table__
     keys = {k: sa.bindparam(k) for k in ("campaign_id", "unit_id", "group_id")}
     stmt = insert_for_dialect(dialect)(table).values({**keys, **{c: int(c in columns) for c in FUNNEL}})
