@@ -98,6 +98,17 @@ def score_units(
         else:
             acc[0] += t.weight * t.count
             acc[1] += t.count
+    return score_sums(units, questions, sums, rules)
+
+
+def score_sums(
+    units: Sequence[tuple[str, str]],
+    questions: Sequence[QuestionSpec],
+    sums: Mapping[str, Mapping[str, Mapping[str, list]]],
+    rules: ScoringRules,
+) -> dict[str, UnitScore]:
+    """`score_units` from counts already summed: sums[unit][question][group] = [Σ weight × count, valid
+    count, don't-know count]. Under the pooled method the groups of a question may come summed as one."""
     by_type: dict[str, list[QuestionSpec]] = defaultdict(list)
     for q in questions:
         by_type[q.unit_type].append(q)

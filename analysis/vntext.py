@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -46,6 +47,12 @@ def sort_key(text: str) -> tuple:
         tones.append(next((_TONES[m] for m in marks if m in _TONES), 0))
         cases.append(0 if base == lower else 1)
     return (tuple(letters), tuple(tones), tuple(cases))
+
+
+@functools.lru_cache(maxsize=4096)
+def name_key(text: str) -> tuple:
+    """`sort_key`, remembered: the dashboard sorts the same unit and group names on every request."""
+    return sort_key(text)
 
 
 def fold(text: str) -> str:

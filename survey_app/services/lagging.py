@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from analysis.vntext import sort_key
+from analysis.vntext import name_key
 
 from ..extensions import db
 from ..models import Campaign, CampaignStatus, SubmissionDay
@@ -60,7 +60,7 @@ def summarise(all_cells: list[Cell]) -> Lagging:
     rated = [c for c in all_cells if c.status != "n/a"]
     short = sorted(
         (c for c in rated if c.valid < c.minimum),
-        key=lambda c: (_SEVERITY.get(c.status, 2), c.valid - c.minimum, sort_key(c.unit_name), sort_key(c.group_name)),
+        key=lambda c: (_SEVERITY.get(c.status, 2), c.valid - c.minimum, name_key(c.unit_name), name_key(c.group_name)),
     )
     return Lagging(short, len(rated), unit_rates(all_cells))
 
@@ -75,7 +75,7 @@ def unit_rates(all_cells: list[Cell]) -> list[UnitRate]:
         entry[2] += c.invited
         entry[3] += c.submitted
     units = [UnitRate(code, name, utype, inv, sub) for code, (name, utype, inv, sub) in totals.items() if inv]
-    return sorted(units, key=lambda u: (u.rate, sort_key(u.unit_name)))
+    return sorted(units, key=lambda u: (u.rate, name_key(u.unit_name)))
 
 
 def daily_series(campaign: Campaign) -> list[tuple[str, int]]:

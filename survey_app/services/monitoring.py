@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 
 import sqlalchemy as sa
 
-from analysis.disclosure import disclose, fold_small_groups
-from analysis.ranking import competition_ranks
-from analysis.vntext import sort_key
+from analysis.vntext import name_key, sort_key
 
 from ..extensions import db
 from ..models import (
@@ -32,7 +29,9 @@ from ..models import (
 )
 from ..timeutil import aware, now
 from .delivery.status import last_status_by_respondent
-from .survey.scores import unit_scores
+from .live_scores import ScoreRow, live_scores
+
+__all__ = ["ScoreRow", "live_scores"]  # the live scores live in `live_scores`; callers know them from here
 
 
 @dataclass
@@ -75,48 +74,66 @@ def sample_status(valid: int, minimum: int, outstanding: int, closed: bool) -> s
 def cells(campaign: Campaign, unit_code: str | None = None) -> list[Cell]:
     """Every unit × group a pack allows, in Vietnamese order of unit names (one unit when asked)."""
     pack = campaign.pack
-    units = db.session.scalars(sa.select(Unit).where(Unit.campaign_id == campaign.id)).all()
-    if unit_code:
-        units = [u for u in units if u.code == unit_code]
-    groups = db.session.scalars(sa.select(RespondentGroup).where(RespondentGroup.campaign_id == campaign.id)).all()
+    query = sa.select(Unit.id, Unit.code, Unit.name, Unit.unit_type).where(Unit.campaign_id == campaign.id)
+    units = db.session.execute((query.where(Unit.code == unit_code) if unit_code else query).order_by(Unit.id)).all()
+    groups = db.session.execute(
+        sa.select(RespondentGroup.id, RespondentGroup.code, RespondentGroup.name)
+        .where(RespondentGroup.campaign_id == campaign.id)
+        .order_by(RespondentGroup.id)
+    ).all()
     funnel = {
-        (r.unit_id, r.group_id): r
-        for r in db.session.scalars(sa.select(ProgressCounter).where(ProgressCounter.campaign_id == campaign.id))
+        (u, g): steps
+        for u, g, *steps in db.session.execute(
+            sa.select(
+                ProgressCounter.unit_id,
+                ProgressCounter.group_id,
+                ProgressCounter.invited,
+                ProgressCounter.opened,
+                ProgressCounter.started,
+                ProgressCounter.submitted,
+            ).where(ProgressCounter.campaign_id == campaign.id)
+        )
     }
     valid = {
-        (r.unit_id, r.group_id): r.responses
-        for r in db.session.scalars(sa.select(ResponseCount).where(ResponseCount.campaign_id == campaign.id))
+        (u, g): n
+        for u, g, n in db.session.execute(
+            sa.select(ResponseCount.unit_id, ResponseCount.group_id, ResponseCount.responses).where(
+                ResponseCount.campaign_id == campaign.id
+            )
+        )
     }
     closed = campaign.status == CampaignStatus.CLOSED or aware(campaign.closes_at) <= now()
+    whole = _group_funnels(funnel)
     out = []
-    for unit in sorted(units, key=lambda u: sort_key(u.name)):
-        for g in groups:
-            spec = pack.group_by_code[g.code]
-            belongs, rates = spec.unit_type == unit.unit_type, spec.target_type() == unit.unit_type
+    for uid, code, name, utype in sorted(units, key=lambda u: name_key(u.name)):
+        for gid, g_code, g_name in groups:
+            spec = pack.group_by_code[g_code]
+            belongs, rates = spec.unit_type == utype, spec.target_type() == utype
             if not (belongs or rates):
                 continue
-            c = Cell(unit.code, unit.name, unit.unit_type, g.code, g.name, minimum=spec.min_responses)
-            if belongs and (p := funnel.get((unit.id, g.id))):
-                c.invited, c.opened, c.started, c.submitted = p.invited, p.opened, p.started, p.submitted
+            c = Cell(code, name, utype, g_code, g_name, minimum=spec.min_responses)
+            if belongs and (p := funnel.get((uid, gid))):
+                c.invited, c.opened, c.started, c.submitted = p
             elif spec.is_matrix and rates:  # its raters sit in other units, and every one of them rates this one
-                c.invited, c.opened, c.started, c.submitted = _matrix_funnel(funnel, g.id)
+                c.invited, c.opened, c.started, c.submitted = whole.get(gid, (0, 0, 0, 0))
                 c.home = False
-            c.valid = valid.get((unit.id, g.id), 0) if rates else 0
-            outstanding = c.invited - c.submitted if not spec.is_matrix else _matrix_outstanding(funnel, g.id)
+            c.valid = valid.get((uid, gid), 0) if rates else 0
+            if spec.is_matrix:  # raters still to answer, wherever they sit: each will rate this unit too
+                invited, _, _, submitted = whole.get(gid, (0, 0, 0, 0))
+                outstanding = invited - submitted
+            else:
+                outstanding = c.invited - c.submitted
             c.status = sample_status(c.valid, c.minimum, outstanding, closed) if rates else "n/a"
             out.append(c)
     return out
 
 
-def _matrix_funnel(funnel: dict, group_id: int) -> tuple[int, int, int, int]:
-    """A matrix group's invited, opened, started and submitted, over every unit its raters sit in."""
-    rows = [p for (_, g), p in funnel.items() if g == group_id]
-    return tuple(sum(getattr(p, k) for p in rows) for k in ("invited", "opened", "started", "submitted"))
-
-
-def _matrix_outstanding(funnel: dict, group_id: int) -> int:
-    """Raters of a matrix group still to answer, wherever they sit: each will rate this unit too."""
-    return sum(p.invited - p.submitted for (_, g), p in funnel.items() if g == group_id)
+def _group_funnels(funnel: dict) -> dict[int, tuple[int, int, int, int]]:
+    """Per group: invited, opened, started and submitted over every unit (a matrix group's funnel)."""
+    out: dict[int, tuple[int, int, int, int]] = {}
+    for (_, g), steps in funnel.items():
+        out[g] = tuple(a + b for a, b in zip(out.get(g, (0, 0, 0, 0)), steps, strict=True))
+    return out
 
 
 @dataclass
@@ -208,60 +225,6 @@ def submissions_by_day(campaign: Campaign) -> list[tuple[str, int]]:
         .order_by(SubmissionDay.day)
     )
     return [(d.isoformat(), n) for d, n in rows]
-
-
-@dataclass
-class ScoreRow:
-    """A unit's live survey points. `disclosed` is False when fewer than k valid responses are about the
-    unit (the disclosure rule): its figures are then None and never leave the server."""
-
-    unit_code: str
-    unit_name: str
-    unit_type: str
-    responses: int  # valid responses about the unit (a count: always shown)
-    k: int
-    total: Decimal | None
-    percent: Decimal | None
-    rank: int | None
-    areas: dict[str, Decimal] | None
-    unanswered: int | None
-    groups: list[dict]  # displayable group cells after folding groups under k
-
-    @property
-    def disclosed(self) -> bool:
-        return self.total is not None
-
-
-def live_scores(campaign: Campaign, unit_code: str | None = None) -> list[ScoreRow]:
-    """Survey points per unit, area and total, ranked within each unit type (1, 2, 2, 4), through the
-    disclosure rule: a unit with fewer than k valid responses shows no figure and takes no rank.
-    (Figures move only in steps of k: the mixer adds responses to the tallies in such batches.)"""
-    scores = unit_scores(campaign)
-    k = campaign.pack.anonymity_k
-    units = {u.code: u for u in db.session.scalars(sa.select(Unit).where(Unit.campaign_id == campaign.id))}
-    per_group: dict[str, dict[str, int]] = {}
-    for c in cells(campaign):
-        if c.status != "n/a":
-            per_group.setdefault(c.unit_code, {})[c.group_code] = c.valid
-    rows = []
-    for code, s in scores.items():
-        unit, counts = units[code], per_group.get(code, {})
-        groups = [{"groups": list(cell.groups), "responses": cell.responses} for cell in fold_small_groups(counts, k)]
-        responses = sum(counts.values())
-        if disclose(responses, k).shown:
-            areas = {a: v.points for a, v in s.areas.items()}
-            row = ScoreRow(
-                code, unit.name, unit.unit_type, responses, k, s.total, s.percent, 0, areas, s.unanswered, groups
-            )
-        else:
-            row = ScoreRow(code, unit.name, unit.unit_type, responses, k, None, None, None, None, None, [])
-        rows.append(row)
-    for utype in {r.unit_type for r in rows}:
-        same = [r for r in rows if r.unit_type == utype and r.disclosed]
-        for r, rank in zip(same, competition_ranks([r.total for r in same]), strict=True):
-            r.rank = rank
-    rows.sort(key=lambda r: (r.unit_type, r.rank is None, r.rank or 0, sort_key(r.unit_name)))
-    return [r for r in rows if unit_code is None or r.unit_code == unit_code]
 
 
 @dataclass
