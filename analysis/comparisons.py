@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .index import Table, require_columns
+from .tables import Table, require_columns
 
 
 @dataclass(frozen=True)

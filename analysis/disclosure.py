@@ -95,3 +95,38 @@ def fold_small_groups(counts: Mapping[str, int], k: int) -> list[Cell]:
     if small:
         cells.append(Cell(tuple(sorted(small)), sum(counts[g] for g in small)))
     return cells
+
+
+@dataclass(frozen=True)
+class Sample:
+    """What the disclosure rule needs: valid survey responses about each unit, the pack's k, and whether
+    the pack publishes a unit's index all the same when it has fewer (`publish_below_k`)."""
+
+    responses: Mapping[str, int]
+    k: int
+    publish_below_k: bool = False
+
+    def below(self, unit: str) -> bool:
+        return not disclose(self.responses.get(unit, 0), self.k).shown
+
+
+@dataclass(frozen=True)
+class WithheldUnit:
+    """A unit with fewer than k valid responses, its index not published: 'không đủ mẫu'."""
+
+    unit: str
+    name: str
+    unit_type: str
+    responses: int
+    k: int
+
+
+def withheld_units(info: Mapping[str, Mapping], sample: Sample | None) -> tuple[WithheldUnit, ...]:
+    """The units (code → unit row with name and unit_type) whose index is not published under `sample`."""
+    if sample is None or sample.publish_below_k:
+        return ()
+    return tuple(
+        WithheldUnit(u, row["name"], row["unit_type"], sample.responses.get(u, 0), sample.k)
+        for u, row in info.items()
+        if sample.below(u)
+    )

@@ -8,14 +8,14 @@ the columns each table needs. Summaries (averages, best/worst, moves) live in `i
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from itertools import pairwise
-from typing import Any
 
-from .disclosure import disclose
+from .disclosure import Sample, WithheldUnit, withheld_units
 from .ranking import competition_ranks
+from .tables import Table, dec, require_columns
 
 SOURCES = ("appraisal", "survey", "satisfaction")
 STAGES = ("question", "area", "total")
@@ -27,7 +27,6 @@ TABLE_COLUMNS = {
     "points": ("unit", "area", "source", "points"),
     "last_year": ("unit", "total", "rank"),
 }
-Table = Sequence[Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -113,30 +112,6 @@ class UnitIndex:
 
 
 @dataclass(frozen=True)
-class Sample:
-    """What the disclosure rule needs: valid survey responses about each unit, the pack's k, and whether
-    the pack publishes a unit's index all the same when it has fewer (`publish_below_k`)."""
-
-    responses: Mapping[str, int]
-    k: int
-    publish_below_k: bool = False
-
-    def below(self, unit: str) -> bool:
-        return not disclose(self.responses.get(unit, 0), self.k).shown
-
-
-@dataclass(frozen=True)
-class WithheldUnit:
-    """A unit with fewer than k valid responses, its index not published: 'không đủ mẫu'."""
-
-    unit: str
-    name: str
-    unit_type: str
-    responses: int
-    k: int
-
-
-@dataclass(frozen=True)
 class TypeInfo:
     code: str
     name: str
@@ -167,18 +142,6 @@ class IndexResult:
             if t.code == unit_type:
                 return t
         raise ValueError(f"unit_type must be one of {[t.code for t in self.types]}, not {unit_type!r}")
-
-
-def require_columns(rows: Table, columns: Sequence[str], table: str) -> None:
-    """Refuse a table whose first row lacks a column, naming what it has."""
-    if rows:
-        missing = [c for c in columns if c not in rows[0]]
-        if missing:
-            raise ValueError(f"table {table!r} lacks column(s) {missing}; it has {sorted(rows[0])}")
-
-
-def dec(value: Any) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 def compute_index(
@@ -226,7 +189,7 @@ def compute_index(
             raise ValueError(f"unit {unit!r}: area {area!r} is not an area of type {info[unit]['unit_type']!r}")
         sums[unit][area][source] += dec(row["points"])
         seen.add((unit, source))
-    withheld = _withheld(info, sample)
+    withheld = withheld_units(info, sample)
     shown = [u for u in info if u not in {w.unit for w in withheld}]
     missing = tuple(f"{u}: {s}" for u in shown for s in SOURCES if (u, s) not in seen)
     na = {k: dec(v) for k, v in (not_applicable or {}).items()}
@@ -240,16 +203,6 @@ def compute_index(
     for t in types:
         ranked += _rank(t.code, [d for d in drafts if d["unit_type"] == t.code], rules, comparisons)
     return IndexResult(rules, types, tuple(ranked), missing, withheld, sample.k if sample else None)
-
-
-def _withheld(info: Mapping[str, Mapping], sample: Sample | None) -> tuple[WithheldUnit, ...]:
-    if sample is None or sample.publish_below_k:
-        return ()
-    return tuple(
-        WithheldUnit(u, row["name"], row["unit_type"], sample.responses.get(u, 0), sample.k)
-        for u, row in info.items()
-        if sample.below(u)
-    )
 
 
 def _type_infos(unit_types: Table, areas: Table) -> tuple[TypeInfo, ...]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .index import Table, require_columns
+from .tables import Table, require_columns
 
 
 @dataclass(frozen=True)

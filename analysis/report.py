@@ -21,7 +21,7 @@ from docx.shared import Pt
 
 from . import figures, texts
 from . import report_layout as layout
-from .index import IndexResult, UnitIndex, WithheldUnit
+from .index import IndexResult
 from .index_summary import (
     AreaStat,
     Moves,
@@ -112,12 +112,21 @@ def general_paragraphs(result: IndexResult, t: TypeSummary, last_year: int) -> l
             if t.average_change
             else f", bằng năm {last_year}"
         )
-    out = [
-        f"Tổng điểm trung bình của {_lead(t.name)} đạt {_n(t.average)}/{format_trimmed(t.max_points)} điểm{change}; "
-        f"có {format_count(len(t.above))} đơn vị đạt kết quả trên mức trung bình, trong đó {_names(t.best)} nhất "
-        f"bảng với {_n(t.best.value)} điểm; có {format_count(len(t.below))} đơn vị đạt kết quả dưới mức trung "
-        f"bình, trong đó {_names(t.worst)} cuối bảng với {_n(t.worst.value)} điểm; cụ thể:"
-    ]
+    if t.count == 1:  # no unit is above or below the average: say what there is
+        spread = texts.GENERAL_ONE.format(name=_names(t.best), points=_n(t.best.value))
+    elif not t.above:  # every ranked unit has the same total
+        spread = texts.GENERAL_TIED.format(count=format_count(t.count), points=_n(t.best.value))
+    else:
+        spread = texts.GENERAL_SPREAD.format(
+            above=format_count(len(t.above)),
+            best=_names(t.best),
+            best_points=_n(t.best.value),
+            below=format_count(len(t.below)),
+            worst=_names(t.worst),
+            worst_points=_n(t.worst.value),
+        )
+    head = f"Tổng điểm trung bình của {_lead(t.name)} đạt {_n(t.average)}/{format_trimmed(t.max_points)} điểm"
+    out = [f"{head}{change}; {spread}; cụ thể:"]
     for b in t.bands:
         delta = ""
         if b.change:
@@ -175,10 +184,11 @@ def gap_paragraph(t: TypeSummary, year: int, last_year: int) -> str:
             moved = f" (khoảng cách này tăng thêm so với năm {last_year} là {_n(change)} điểm)"
         else:
             moved = f" (khoảng cách này không thay đổi so với năm {last_year})"
+    above = texts.GAP_ABOVE.format(count=format_count(len(t.above))) if t.above else texts.GAP_NONE_ABOVE
     return (
         f"- Đối với {_lead(t.name)}: giá trị trung bình Chỉ số CCHC năm {year} là {_n(t.average)}/"
         f"{format_trimmed(t.max_points)} điểm; khoảng cách giữa đơn vị cao nhất và thấp nhất là {_n(t.gap)} "
-        f"điểm{moved}; có {format_count(len(t.above))} đơn vị đạt Chỉ số CCHC trên giá trị trung bình."
+        f"điểm{moved}; {above}."
     )
 
 
@@ -231,7 +241,7 @@ def write_report(data: ReportInput, target: str | Path | IO[bytes]) -> None:
     for n, t in enumerate([t for _, t in types] + unranked, start=1):
         caption = layout.centred(doc, texts.ANNEX_TABLE.format(n=n, year=data.year, type=_lead(t.name)), bold=True)
         caption.paragraph_format.keep_with_next = True
-        _unit_table(doc, result.of_type(t.code), last_year, result.withheld_of_type(t.code))
+        layout.unit_table(doc, result.of_type(t.code), last_year, result.withheld_of_type(t.code))
     doc.save(target)
 
 
@@ -268,38 +278,3 @@ class _Charts:
             return
         self.count += 1
         layout.picture(self.doc, figures.chart_png(figure), texts.CHART_CAPTION.format(n=self.count, title=caption))
-
-
-def _unit_table(doc, units: Sequence[UnitIndex], last_year: int, withheld: Sequence[WithheldUnit] = ()) -> None:
-    header = (
-        "Xếp hạng",
-        "Đơn vị",
-        "Thẩm định",
-        "Điều tra XHH",
-        "Hài lòng",
-        "Tổng điểm",
-        "Tỷ lệ (%)",
-        "Nhóm",
-        f"Tổng điểm năm {last_year}",
-        f"Xếp hạng năm {last_year}",
-    )
-    rows = []
-    for u in units:
-        last = u.last if u.last and u.last.last_total is not None else None
-        rows.append(
-            (
-                str(u.rank),
-                u.name,
-                _n(u.appraisal),
-                _n(u.survey),
-                _n(u.satisfaction),
-                _n(u.total),
-                _n(u.percent),
-                u.band or "",
-                _n(last.last_total) if last else "",
-                str(last.last_rank) if last and last.last_rank is not None else "",
-            )
-        )
-    for w in withheld:  # no figure: the reason across the figure columns' first cell
-        rows.append(("", w.name, texts.WITHHELD.format(responses=w.responses, k=w.k), "", "", "", "", "", "", ""))
-    layout.table(doc, header, rows, (1.25, 3.65, 1.5, 1.5, 1.35, 1.5, 1.5, 1.25, 1.6, 1.4), centre=(0, 7, 9))

@@ -19,6 +19,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from . import texts
+from .disclosure import WithheldUnit
+from .index import UnitIndex
+from .vntext import format_number
 
 FONT = "Times New Roman"
 BODY_PT, TABLE_PT = 14, 10.5
@@ -209,3 +212,39 @@ def signature(doc: Document, recipients: Sequence[str], signer_title: str, signe
 
 def page_break(doc: Document) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def unit_table(doc, units: Sequence[UnitIndex], last_year: int, withheld: Sequence[WithheldUnit] = ()) -> None:
+    """The annex table of one unit type: the ranked units, then the withheld ones with the reason."""
+    header = (
+        "Xếp hạng",
+        "Đơn vị",
+        "Thẩm định",
+        "Điều tra XHH",
+        "Hài lòng",
+        "Tổng điểm",
+        "Tỷ lệ (%)",
+        "Nhóm",
+        f"Tổng điểm năm {last_year}",
+        f"Xếp hạng năm {last_year}",
+    )
+    rows = []
+    for u in units:
+        last = u.last if u.last and u.last.last_total is not None else None
+        rows.append(
+            (
+                str(u.rank),
+                u.name,
+                format_number(u.appraisal),
+                format_number(u.survey),
+                format_number(u.satisfaction),
+                format_number(u.total),
+                format_number(u.percent),
+                u.band or "",
+                format_number(last.last_total) if last else "",
+                str(last.last_rank) if last and last.last_rank is not None else "",
+            )
+        )
+    for w in withheld:  # no figure: the reason across the figure columns' first cell
+        rows.append(("", w.name, texts.WITHHELD.format(responses=w.responses, k=w.k), "", "", "", "", "", "", ""))
+    table(doc, header, rows, (1.25, 3.65, 1.5, 1.5, 1.35, 1.5, 1.5, 1.25, 1.6, 1.4), centre=(0, 7, 9))

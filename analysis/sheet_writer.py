@@ -10,7 +10,7 @@ Times New Roman 12 or the wider serif LibreOffice puts in its place (DejaVu Seri
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -151,16 +151,29 @@ def _write_sheet(wb: Workbook, table: Any, styles: Mapping[str | None, Any]) -> 
     ws.freeze_panes = table.freeze
     ws.row_dimensions[1].height = layout.title_height
     ws.row_dimensions[2].height = layout.header_height
-    ws.append([Cell(ws, 1, 1, neutralise(table.title), styles["title"])])
-    ws.append([Cell(ws, 1, 1, neutralise(h), styles["head"]) for h in table.headers])
-    cells = [_ColumnCell(ws, styles[f]) for f in table.formats]
+    ws._values_to_row = _placed  # the rows below are lists of ready cells: skip openpyxl's per-value probing
+    ws.append([_ColumnCell(ws, 1, styles["title"], neutralise(table.title))])
+    ws.append([_ColumnCell(ws, i, styles["head"], neutralise(h)) for i, h in enumerate(table.headers, 1)])
+    cells = [_ColumnCell(ws, i, styles[f]) for i, f in enumerate(table.formats, 1)]
     row_height = layout.row_height
     for n, row in enumerate(table.rows, 3):
         for cell, value in zip(cells, row, strict=True):
-            cell.value = "'" + value if value.__class__ is str and value.startswith(FORMULA_START) else value
+            cell.put(value)
         if (height := row_height(row)) is not None:
             ws.row_dimensions[n].height = height
         ws.append(cells)
+
+
+def _placed(cells: Sequence[_ColumnCell], row: int) -> Iterator[_ColumnCell]:
+    """openpyxl's write-only `_values_to_row` for a row of `_ColumnCell`s: each already knows its column
+    and value, so it only takes the row number (openpyxl would first try each cell as a value, fail,
+    and make a fresh cell after every styled one)."""
+    for cell in cells:
+        cell.row = row
+        yield cell
+
+
+_NUMBERS = frozenset((int, float, Decimal))  # exactly these types (not bool) are openpyxl's type "n"
 
 
 class _ColumnCell(Cell):
@@ -172,9 +185,20 @@ class _ColumnCell(Cell):
     __slots__ = ("_style_id",)
     has_style = True
 
-    def __init__(self, ws, style) -> None:
-        super().__init__(ws, 1, 1, None, style)
+    def __init__(self, ws, column: int, style, value: Any = None) -> None:
+        super().__init__(ws, 1, column, None, style)
         self._style_id: int | None = None
+        self.put(value)
+
+    def put(self, value: Any) -> None:
+        """Take a row's value as openpyxl's value setter would, text starting with = + - @ neutralised;
+        numbers and empty cells need none of the setter's checks."""
+        if value is None or value.__class__ in _NUMBERS:
+            self._value, self.data_type = value, "n"
+        elif value.__class__ is str and value.startswith(FORMULA_START):
+            self.value = "'" + value
+        else:
+            self.value = value
 
     @property
     def style_id(self) -> int:

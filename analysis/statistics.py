@@ -18,7 +18,7 @@ from itertools import pairwise
 import numpy as np
 from scipy import stats
 
-from .index import Table, require_columns
+from .tables import Table, require_columns
 
 METHODS = ("pooled", "group_weights")
 

@@ -4,11 +4,13 @@ and points. Groups under the anonymity threshold k are folded together (see `dis
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from . import texts
 from .disclosure import fold_small_groups
-from .index import Table, dec, require_columns
+from .tables import Table, dec, require_columns
 
 
 @dataclass(frozen=True)
@@ -78,3 +80,31 @@ def survey_detail(tallies: Table, questions: Table, responses: Table, k: int) ->
                     )
                 )
     return out
+
+
+def option_columns(
+    rows: Sequence[DetailRow], option_labels: Mapping[str, Mapping[str, str]]
+) -> tuple[list[str], dict[str, tuple[list[int | None], dict[str, int]]]]:
+    """The detail sheet's option columns: their headings, and per question its empty counts row and each
+    code's column."""
+    seen: dict[str, set[str]] = {}
+    for r in rows:
+        seen.setdefault(r.question, set()).update(r.counts)
+    labels: dict[str, int] = {}
+    for q in seen:
+        for label in option_labels.get(q, {}).values():
+            labels.setdefault(label, len(labels))
+    unlabelled = sorted({c for q, codes in seen.items() for c in codes if c not in option_labels.get(q, {})})
+    for code in unlabelled:
+        labels.setdefault(texts.UNNAMED_OPTION.format(code=code), len(labels))
+    slots = {}
+    for q, codes in seen.items():
+        own = option_labels.get(q, {})
+        column = {code: labels[label] for code, label in own.items()}
+        extra = sorted(codes - own.keys()) if own else unlabelled
+        column |= {c: labels[texts.UNNAMED_OPTION.format(code=c)] for c in extra}
+        base: list[int | None] = [None] * len(labels)
+        for j in column.values():
+            base[j] = 0
+        slots[q] = (base, column)
+    return list(labels), slots

@@ -42,6 +42,16 @@ ANNEX = "PHỤ LỤC"
 ANNEX_TABLE = "Bảng {n}. Kết quả Chỉ số CCHC năm {year} của {type}"
 CHART_CAPTION = "Biểu đồ {n}. {title}"
 
+# The report's general results of a unit type, after its average: how the units spread around it.
+GENERAL_SPREAD = (
+    "có {above} đơn vị đạt kết quả trên mức trung bình, trong đó {best} nhất bảng với {best_points} điểm; "
+    "có {below} đơn vị đạt kết quả dưới mức trung bình, trong đó {worst} cuối bảng với {worst_points} điểm"
+)
+GENERAL_ONE = "chỉ có một đơn vị được xác định Chỉ số là {name}, với {points} điểm"
+GENERAL_TIED = "cả {count} đơn vị đều đạt {points} điểm, bằng mức trung bình"
+GAP_ABOVE = "có {count} đơn vị đạt Chỉ số CCHC trên giá trị trung bình"  # the general remarks (III)
+GAP_NONE_ABOVE = "không có đơn vị nào đạt Chỉ số CCHC trên giá trị trung bình"
+
 # Charts.
 CHART_RANKING = "Chỉ số CCHC năm {year} của {type}"
 CHART_CHANGE = "Tăng (+)/giảm (-) tổng điểm so với năm {last} của {type}"

@@ -16,7 +16,7 @@ from . import texts
 from .index import IndexResult, IndexRules, UnitIndex
 from .ranking import competition_ranks
 from .sheet_writer import neutralise, write_workbook
-from .survey_detail import DetailRow
+from .survey_detail import DetailRow, option_columns
 from .vntext import format_trimmed
 
 __all__ = [
@@ -211,7 +211,7 @@ def detail_sheet(
     the order labels first appear; scales that share a label share its column, and a row stays empty
     under the labels its question's scale does not have. A code without a label is headed 'Phương án X'.
     """
-    labels, slots = _option_columns(rows, option_labels or {})
+    labels, slots = option_columns(rows, option_labels or {})
     data = []
     for r in rows:
         base, column = slots[r.question]
@@ -238,33 +238,6 @@ def detail_sheet(
         data,
         (TEXT,) * 5 + (INTEGER,) * (len(labels) + 1) + (WEIGHT, WEIGHT),
     )
-
-
-def _option_columns(
-    rows: Sequence[DetailRow], option_labels: Mapping[str, Mapping[str, str]]
-) -> tuple[list[str], dict[str, tuple[list[int | None], dict[str, int]]]]:
-    """The option columns' headings, and per question its empty counts row and each code's column."""
-    seen: dict[str, set[str]] = {}
-    for r in rows:
-        seen.setdefault(r.question, set()).update(r.counts)
-    labels: dict[str, int] = {}
-    for q in seen:
-        for label in option_labels.get(q, {}).values():
-            labels.setdefault(label, len(labels))
-    unlabelled = sorted({c for q, codes in seen.items() for c in codes if c not in option_labels.get(q, {})})
-    for code in unlabelled:
-        labels.setdefault(texts.UNNAMED_OPTION.format(code=code), len(labels))
-    slots = {}
-    for q, codes in seen.items():
-        own = option_labels.get(q, {})
-        column = {code: labels[label] for code, label in own.items()}
-        extra = sorted(codes - own.keys()) if own else unlabelled
-        column |= {c: labels[texts.UNNAMED_OPTION.format(code=c)] for c in extra}
-        base: list[int | None] = [None] * len(labels)
-        for j in column.values():
-            base[j] = 0
-        slots[q] = (base, column)
-    return list(labels), slots
 
 
 def describe_rounding(rules: IndexRules) -> str:

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from docx import Document
 from openpyxl import load_workbook
 
-from analysis.index import IndexRules, Sample, compute_index
+from analysis.disclosure import Sample
+from analysis.index import IndexRules, compute_index
 from analysis.index_summary import disclosure_lines, type_summary
 from survey_app import documents
 from survey_app.extensions import db

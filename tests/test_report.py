@@ -18,11 +18,12 @@ from docx import Document
 from docx.shared import Cm, Pt
 from PIL import Image
 
+from analysis.index import IndexRules, compute_index
 from analysis.index_summary import area_stats, survey_summary, type_summary
 from analysis.office import ConversionError, to_pdf
 from analysis.report import ReportInput, write_report
 
-from .support.index_data import BANDS, LAST_YEAR, TOTALS, sample_result
+from .support.index_data import AREAS, BANDS, LAST_YEAR, PARTS, TOTALS, UNIT_TYPES, UNITS, points_table, sample_result
 from .support.pdf import read_pdf, require_office
 
 NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
@@ -160,6 +161,29 @@ def test_the_gap_narrowed_or_unknown(tmp_path):
     alone = _text(_doc(tmp_path, sample_result(last_year=())))
     assert "khoảng cách giữa đơn vị cao nhất và thấp nhất là 24,90 điểm; có 03 đơn vị" in alone
     assert "so với năm 2023" not in alone and "năm 2023" not in alone
+
+
+def test_one_ranked_unit_or_equal_totals_get_their_own_words(tmp_path):
+    """One sở ranked, and two huyện with the same total: nobody is above or below the average, so the
+    report says so instead of '00 đơn vị … trên mức trung bình, trong đó Sở Nội vụ nhất bảng'."""
+    parts = [p for p in PARTS if p[0] == "S1"] + [("H1", *PARTS[4][1:]), ("H2", *PARTS[4][1:])]  # both 86,10
+    units = [u for u in UNITS if u["unit"] in ("S1", "H1", "H2")]
+    result = compute_index(units, UNIT_TYPES, AREAS, points_table(parts), IndexRules(bands=BANDS), ())
+    doc = _doc(tmp_path, result)
+    text = _text(doc)
+    assert (
+        "Tổng điểm trung bình của sở, ban, ngành đạt 92,90/100 điểm; chỉ có một đơn vị được xác định Chỉ số là "
+        "Sở Nội vụ, với 92,90 điểm; cụ thể:"
+    ) in text
+    assert (
+        "Tổng điểm trung bình của UBND huyện, thành phố đạt 86,10/100 điểm; cả 02 đơn vị đều đạt 86,10 điểm, "
+        "bằng mức trung bình; cụ thể:"
+    ) in text
+    assert "không có đơn vị nào đạt Chỉ số CCHC trên giá trị trung bình." in text  # section III
+    assert " 00 " not in text and "nhất bảng" not in text and "cuối bảng" not in text
+    assert foreign_numbers(doc, index_figures(result)) == []
+    # With totals apart, the usual sentence stays.
+    assert "có 03 đơn vị đạt kết quả trên mức trung bình" in _text(_doc(tmp_path))
 
 
 def test_heading_block_sections_and_styles(tmp_path):

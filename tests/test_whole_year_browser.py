@@ -385,7 +385,8 @@ def test_the_whole_year_through_the_pages(app, tmp_path, smtp, live_server, desk
     )
     assert "Kết quả xác định Chỉ số cải cách hành chính năm 2024" in text
     assert "Tổng số phiếu thu về là 3/6 phiếu" in text and "Số phiếu hợp lệ là 3/3 phiếu" in text
-    assert f"Sở Nội vụ nhất bảng với {vn(total)} điểm" in text
+    # The one ranked unit gets the report's one-unit sentence, not "có 00 đơn vị …, trong đó … nhất bảng".
+    assert f"chỉ có một đơn vị được xác định Chỉ số là Sở Nội vụ, với {vn(total)} điểm" in text
     assert NEW_UNIT[1] in text  # named among the units without enough responses
     w.check()
 

@@ -213,6 +213,19 @@ def test_neutralise_and_suffixes():
         sheet_suffix(27)
 
 
+def test_cells_keep_the_type_openpyxl_gives_each_value(tmp_path):
+    """The writer sets numbers and empty cells itself (the fast path); every other value goes through
+    openpyxl's own setter, so booleans, error codes and spaces read back as openpyxl would write them."""
+    values = [True, "#N/A", D("1.50"), 2, 2.5, None, "=x", " a ", "Sở"]
+    path = tmp_path / "types.xlsx"
+    write_workbook([info_sheet([(f"v{i}", v) for i, v in enumerate(values)])], path)
+    ws = load_workbook(path)["Thông tin"]
+    cells = [ws.cell(row=3 + i, column=2) for i in range(len(values))]
+    assert [c.value for c in cells] == [True, "#N/A", 1.5, 2, 2.5, None, "'=x", " a ", "Sở"]
+    assert [c.data_type for c in cells] == ["b", "e", "n", "n", "n", "n", "s", "s", "s"]
+    assert {c.style for c in cells} == {"CCHC chữ"}
+
+
 def test_libreoffice_reads_the_same_numbers(workbook_path, tmp_path):
     require_office()
     office = office_binary()

@@ -12,7 +12,8 @@ from functools import cached_property
 
 import sqlalchemy as sa
 
-from analysis.index import BandRule, IndexResult, IndexRules, Sample, compute_index
+from analysis.disclosure import Sample
+from analysis.index import BandRule, IndexResult, IndexRules, compute_index
 from analysis.index_summary import AreaStat, SurveySummary, TypeSummary, area_stats, survey_summary, type_summary
 from analysis.survey_detail import DetailRow, survey_detail
 
