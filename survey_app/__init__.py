@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import db_setup, logs
+from . import db_setup, logs, rate_limits
 from .config import Config
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import csrf, db, login_manager, migrate
 
 
 def create_app(config: Config | None = None, check_database: bool = False) -> Flask:
@@ -27,7 +27,7 @@ def create_app(config: Config | None = None, check_database: bool = False) -> Fl
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
-    limiter.init_app(app)
+    rate_limits.init_app(app)
     db_setup.init_app(app)
 
     from . import models  # noqa: F401  (register tables)

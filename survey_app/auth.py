@@ -12,9 +12,18 @@ from .extensions import login_manager
 from .models.enums import READ_ROLES
 from .texts import say
 
+RESPONDENT_API = "/api/v1/r/"
 
-class _NoSessionForBearer(SecureCookieSessionInterface):
-    """A request signed in by bearer token gets no session cookie: the token must not turn into one."""
+
+class _Sessions(SecureCookieSessionInterface):
+    """Cookie sessions for the office and the questionnaire pages, with two exceptions. The phones' JSON
+    calls (`r.js` sends them without cookies) get none, so no signing serializer is built on every tap.
+    A request signed in by bearer token gets no session cookie: the token must not turn into one."""
+
+    def open_session(self, app, request):
+        if request.path.startswith(RESPONDENT_API):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
     def save_session(self, *args, **kwargs):
         if g.get("login_via_bearer"):
@@ -23,7 +32,7 @@ class _NoSessionForBearer(SecureCookieSessionInterface):
 
 
 def init_app(app: Flask) -> None:
-    app.session_interface = _NoSessionForBearer()
+    app.session_interface = _Sessions()
 
     @user_loaded_from_request.connect_via(app)
     def mark_bearer(_sender, user=None):

@@ -72,8 +72,7 @@ def _configure_sqlite(engine: sa.Engine) -> None:
         # one the moment it is free; SQLite's own busy handler sleeps 1, 2, 5 … 100 ms between tries,
         # which under autosaves on every tap made the slowest requests wait for nothing. Other
         # processes still meet at BEGIN IMMEDIATE (busy_timeout).
-        if not conn.info.get(_WRITER_HELD):
-            conn.info[_WRITER_HELD] = _WRITER.acquire(timeout=WRITER_WAIT_SECONDS)
+        hold_writer(conn.info)
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     @sa.event.listens_for(engine, "checkin")
@@ -90,10 +89,22 @@ _WRITER_HELD = "survey_writer_lock"
 WRITER_WAIT_SECONDS = 30  # as busy_timeout: past it the transaction goes on to SQLite's own wait
 
 
-def _release_writer(record) -> None:
-    """The process's writer lock goes with the connection back to the pool (after its COMMIT or ROLLBACK)."""
-    if record.info.pop(_WRITER_HELD, False):
+def hold_writer(info: dict) -> None:
+    """Queue for the process's writer lock before BEGIN IMMEDIATE; `info` is the pooled connection's,
+    whose return to the pool lets the lock go."""
+    if not info.get(_WRITER_HELD):
+        info[_WRITER_HELD] = _WRITER.acquire(timeout=WRITER_WAIT_SECONDS)
+
+
+def release_writer(info: dict) -> None:
+    """Let the process's writer lock go, if this connection holds it (after its COMMIT or ROLLBACK)."""
+    if info.pop(_WRITER_HELD, False):
         _WRITER.release()
+
+
+def _release_writer(record) -> None:
+    """The process's writer lock goes with the connection back to the pool, if it still holds it."""
+    release_writer(record.info)
 
 
 def insert_for(session) -> callable:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import logging
-import math
 import time
 from datetime import UTC, datetime
 
@@ -19,7 +18,6 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from .errors import NotFound
-from .extensions import limiter
 from .texts import say, say_error
 from .texts.http import CSRF_REASONS
 from .timeutil import format_vn
@@ -101,7 +99,7 @@ def _http_error(exc: HTTPException):
     if exc.code is None or exc.code < 400:
         return exc
     if exc.code == 429:
-        return _too_many()
+        return _too_many(exc)
     if exc.code >= 500:
         log.error("%s %s answered %s", request.method, request.url_rule or "(no route)", exc.code)
     error = "_".join(exc.name.lower().split())
@@ -109,11 +107,9 @@ def _http_error(exc: HTTPException):
     return answer(exc.code, error, title, lines)
 
 
-def _too_many():
-    """429 saying when to try again, as Retry-After and in words."""
-    current = limiter.current_limit
-    reset_at = current.reset_at if current is not None else time.time() + 60
-    seconds = max(1, math.ceil(reset_at - time.time()))
+def _too_many(exc: HTTPException):
+    """429 saying when to try again, as Retry-After and in words (`rate_limits` gives the seconds)."""
+    seconds = exc.retry_after if isinstance(getattr(exc, "retry_after", None), int) else 60
     at = format_vn(datetime.fromtimestamp(time.time() + seconds, UTC))
     lines = [say("http.429.text", seconds=seconds, at=at)]
     return answer(429, "too_many_requests", say("http.429"), lines, {"Retry-After": str(seconds)})

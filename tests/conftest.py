@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
-from survey_app import create_app
+from survey_app import create_app, rate_limits
 from survey_app.config import TestConfig
-from survey_app.extensions import db, limiter
+from survey_app.extensions import db
 
 from .support.campaigns import Setup, make_campaign, person
 
@@ -63,7 +63,7 @@ def app(request, _apps):
     app = _apps[request.param]
     with app.app_context():
         _empty(app)
-        limiter.reset()
+        rate_limits.reset(app)
         yield app
         db.session.remove()
 

@@ -14,17 +14,51 @@ from survey_app.services.survey import links, responding
 
 @contextmanager
 def statements():
-    """Every SQL statement sent to the database inside the block, in order."""
+    """Every SQL statement the database driver was given inside the block, in order, whichever way it was
+    sent: through a Session or a Connection, or on the pool's DBAPI connection as `survey_app.direct`
+    does. SQLite reports them itself (its trace callback, the SQL as SQLite runs it); psycopg through a
+    recording cursor. Commits and rollbacks are left out."""
     seen: list[str] = []
+    traced: list = []
 
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split()))
+    def record(statement) -> None:
+        text = " ".join(str(statement).split())
+        if text.upper() not in ("COMMIT", "ROLLBACK"):
+            seen.append(text)
 
-    sa.event.listen(db.engine, "before_cursor_execute", record)
+    def trace(dbapi_conn, *_args) -> None:
+        if any(c is dbapi_conn for c in traced):
+            return
+        traced.append(dbapi_conn)
+        if db.engine.dialect.name == "sqlite":
+            dbapi_conn.set_trace_callback(record)
+        else:
+            dbapi_conn.cursor_factory = _recording_cursor(dbapi_conn.cursor_factory, record)
+
+    sa.event.listen(db.engine, "checkout", trace)
     try:
         yield seen
     finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
+        sa.event.remove(db.engine, "checkout", trace)
+        print("DBG traced", traced, seen)
+        for conn in traced:
+            if db.engine.dialect.name == "sqlite":
+                conn.set_trace_callback(None)
+            else:
+                conn.cursor_factory = conn.cursor_factory.__bases__[0]
+
+
+def _recording_cursor(base, record):
+    class Recording(base):
+        def execute(self, query, params=None, **kwargs):
+            record(query)
+            return super().execute(query, params, **kwargs)
+
+        def executemany(self, query, params_seq, **kwargs):
+            record(query)
+            return super().executemany(query, params_seq, **kwargs)
+
+    return Recording
 
 
 def _first_field(client, token: str) -> tuple[str, str, str]:
@@ -75,3 +109,31 @@ def test_a_submit_costs_the_same_statements_for_32_answers_as_for_72(app, client
             assert client.post(f"/api/v1/r/{token}/submit").status_code == 200
         assert q.total == total
         assert _kinds(seen) == reads + write, seen
+
+
+def test_the_mixer_after_a_submit_opens_only_the_submissions_it_has_not_seen(app, client, sonla):
+    """Each submit's mixer run looks at what waits; it reads the ids, and unseals only the submissions that
+    arrived since its last look (before: every waiting one, on every submit)."""
+    from survey_app.services.survey import mixing
+
+    def submit(email: str) -> None:
+        token = sonla.token(email)
+        q = responding.open_questionnaire(token)
+        answers = {s.unit.code: {qq.code: "A" for qq in s.questions} for s in q.sections}
+        assert client.post(f"/api/v1/r/{token}/submit", json={"answers": answers}).status_code == 200
+
+    for email in ("p1@thu.example", "p4@thu.example", "p6@thu.example"):  # three cells: nothing releasable
+        submit(email)
+    assert mixing.mix(sonla.campaign).waiting == 3
+    submit("p7@thu.example")
+    db.session.rollback()
+    with statements() as seen:
+        report = mixing.mix(sonla.campaign)
+    assert (report.released, report.waiting) == (0, 4)
+    opened = [s for s in seen if "sealed_response.sealed" in s]
+    assert len(opened) == 1, seen
+    ids = re.findall(r"'([0-9a-f]{32})'|%\(ids_\d+\)s", opened[0])
+    assert len(ids) == 1, opened[0]  # the one new submission
+    with statements() as seen:
+        assert mixing.mix(sonla.campaign).waiting == 4
+    assert not [s for s in seen if "sealed_response.sealed" in s], seen  # nothing new: nothing opened

@@ -7,8 +7,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from ..auth import READ, roles
-from ..extensions import db, limiter
+from ..extensions import db
 from ..models import Campaign, Role, Unit
+from ..rate_limits import limited
 from ..services import users
 from ..services.steps import campaign_steps
 from ..texts import say_error
@@ -16,7 +17,7 @@ from . import bp, texts
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limited("10 per minute", methods=("POST",))
 def login():
     """Email and password sign-in, locked for a while after repeated failures."""
     if request.method == "POST":

@@ -5,26 +5,17 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import current_app, jsonify
+from flask import jsonify
 
-from ..extensions import limiter
 from ..respond.after import mix_after
+from ..respond.limits import link_route, read_link
 from ..respond.refusals import STATUS
-from ..respond.routes import link_is_known, read_link
 from ..respond.texts import MESSAGES, PROBLEMS
 from ..services.survey import refusals, responding
 from ..texts import fill, say
 from ..timeutil import aware
 from . import bp
 from .body import BadBody, answers_from_body
-
-
-def _limit() -> str:
-    return current_app.config["RATELIMIT_TOKEN_ROUTES"]
-
-
-def _unknown() -> str:
-    return current_app.config["RATELIMIT_UNKNOWN_TOKEN"]
 
 
 def _error(code: str, **extra):
@@ -91,8 +82,7 @@ def questionnaire_json(q: responding.Questionnaire) -> dict:
 
 
 @bp.get("/r/<token>")
-@limiter.limit(_limit)
-@limiter.limit(_unknown, exempt_when=link_is_known)
+@link_route
 def get_questionnaire(token: str):
     """The questionnaire, the answers saved so far and the progress."""
     q, err = _call(lambda: responding.open_questionnaire(token, link=read_link()))
@@ -100,8 +90,7 @@ def get_questionnaire(token: str):
 
 
 @bp.put("/r/<token>/answers")
-@limiter.limit(_limit)
-@limiter.limit(_unknown, exempt_when=link_is_known)
+@link_route
 def save_answers(token: str):
     """Merge a partial set of answers into the draft."""
     q, err = _call(lambda: responding.save_answers(token, answers_from_body(required=True), link=read_link()))
@@ -109,8 +98,7 @@ def save_answers(token: str):
 
 
 @bp.post("/r/<token>/submit")
-@limiter.limit(_limit)
-@limiter.limit(_unknown, exempt_when=link_is_known)
+@link_route
 def submit(token: str):
     """Submit once (optionally with the last answers); 409 for every later attempt."""
     q, err = _call(lambda: responding.submit(token, answers_from_body(required=False), link=read_link()))

@@ -2,42 +2,17 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, make_response, redirect, render_template, request, url_for
+from flask import make_response, redirect, render_template, request, url_for
 
-from ..db_setup import reading
-from ..extensions import limiter
-from ..services.survey import links, refusals, responding
+from ..services.survey import refusals, responding
 from ..texts import fill
 from . import bp, pages
 from .after import mix_after
+from .limits import link_route, read_link
 from .refusals import STATUS
 from .texts import MESSAGES
 
 FIELD_PREFIX = "a:"
-
-
-def _token_limit() -> str:
-    return current_app.config["RATELIMIT_TOKEN_ROUTES"]
-
-
-def _unknown_limit() -> str:
-    return current_app.config["RATELIMIT_UNKNOWN_TOKEN"]
-
-
-def link_is_known() -> bool:
-    """The unknown-link limit's exemption: a request whose token belongs to an invitation is neither
-    counted nor refused by it, however many mistyped links came from the same address (one office
-    behind one NAT address). The link read for it is kept for the request (`read_link`)."""
-    if "link" not in g:
-        with reading():
-            g.link = links.find((request.view_args or {}).get("token", ""))
-    return g.link is not None
-
-
-def read_link():
-    """The request's link as the rate limiter read it a moment ago, if it did: the service reads it
-    itself otherwise."""
-    return g.pop("link", None)
 
 
 def _message(key: str, campaign=None, **params):
@@ -62,8 +37,7 @@ def _page_index(q, raw) -> int:
 
 
 @bp.get("/s/<token>")
-@limiter.limit(_token_limit)
-@limiter.limit(_unknown_limit, exempt_when=link_is_known)
+@link_route
 def questionnaire(token: str):
     """Show one section of the questionnaire (the whole of it when the group rates its own unit)."""
     q, refusal = _guarded(lambda: responding.open_questionnaire(token, link=read_link()))
@@ -87,8 +61,7 @@ def questionnaire(token: str):
 
 
 @bp.post("/s/<token>")
-@limiter.limit(_token_limit)
-@limiter.limit(_unknown_limit, exempt_when=link_is_known)
+@link_route
 def save(token: str):
     """Plain form post: save the section's answers, then move, stay or submit."""
     answers: dict[str, dict[str, str]] = {}

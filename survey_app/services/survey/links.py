@@ -2,8 +2,9 @@
 invitation, respondent, group, unit and campaign, read as plain values (no ORM object, no lazy load, no
 pack JSON decoded), and the campaign's pack compiled once per process by its content hash.
 
-A phone autosaves on every tap, so this is the path a campaign's load goes through: it reads with
-`db_setup.reading()` (no SQLite write lock) and leaves the writes to conditional UPDATEs.
+A phone autosaves on every tap, so this is the path a campaign's load goes through: the statement runs
+directly on the pool's connection in autocommit (`direct.rows`: no Session, no SQLite write lock), and
+the writes are left to conditional UPDATEs.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 
 from analysis.vntext import sort_key
 
+from ... import direct
 from ...db_setup import reading
 from ...errors import NotFound
 from ...extensions import db
@@ -98,23 +100,25 @@ _BY_TOKEN = (
     .join(_camp, _camp.c.id == _inv.c.campaign_id)
     .where(_inv.c.token_hash == sa.bindparam("token_hash"))
 )
-_BY_TOKEN_LOCKED = _BY_TOKEN.with_for_update(of=_inv)
+_BY_TOKEN_LOCKED = direct.Statement(_BY_TOKEN.with_for_update(of=_inv))
+_BY_TOKEN = direct.Statement(_BY_TOKEN)
 
 
-def find(token: str, lock: bool = False) -> Link | None:
-    """The link of a token (revoked ones too, so the caller can answer 410), or None. With `lock`, the
-    invitation's row stays locked until the transaction ends (PostgreSQL; SQLite already holds the write
-    lock from BEGIN IMMEDIATE)."""
-    query = _BY_TOKEN_LOCKED if lock else _BY_TOKEN
-    row = db.session.execute(query, {"token_hash": hash_token(token)}).one_or_none()
-    if row is None:
+def find(token: str, writer: direct.Writer | None = None) -> Link | None:
+    """The link of a token (revoked ones too, so the caller can answer 410), or None: as committed now,
+    or, given the `writer` of a transaction, read in it with the invitation's row locked until it ends
+    (PostgreSQL; SQLite already holds the write lock from BEGIN IMMEDIATE)."""
+    params = {"token_hash": hash_token(token)}
+    found = direct.rows(_BY_TOKEN, params) if writer is None else writer.rows(_BY_TOKEN_LOCKED, params)
+    if not found:
         return None
+    row = found[0]
     unit, campaign = UnitView(*row[10:14]), CampaignView(*row[14:21])
     return Link(*row[:10], unit=unit, campaign=campaign)
 
 
-def read(token: str, lock: bool = False) -> Link:
-    link = find(token, lock)
+def read(token: str, writer: direct.Writer | None = None) -> Link:
+    link = find(token, writer)
     if link is None:
         raise NotFound("unknown_link")
     return link
@@ -157,13 +161,14 @@ def question_ids(campaign: CampaignView) -> dict[str, int]:
 def rated_units(campaign_id: int, unit_type: str, own_id: int) -> list[UnitView]:
     """The units a matrix group rates (every unit of the type but its own), in Vietnamese name order."""
     params = {"campaign_id": campaign_id, "unit_type": unit_type, "own_id": own_id}
-    with reading():
-        rows = db.session.execute(_RATED, params).all()
+    rows = direct.rows(_RATED, params)
     return sorted((UnitView(*row) for row in rows), key=lambda u: sort_key(u.name))
 
 
-_RATED = sa.select(_unit.c.id, _unit.c.code, _unit.c.name, _unit.c.unit_type).where(
-    _unit.c.campaign_id == sa.bindparam("campaign_id"),
-    _unit.c.unit_type == sa.bindparam("unit_type"),
-    _unit.c.id != sa.bindparam("own_id"),
+_RATED = direct.Statement(
+    sa.select(_unit.c.id, _unit.c.code, _unit.c.name, _unit.c.unit_type).where(
+        _unit.c.campaign_id == sa.bindparam("campaign_id"),
+        _unit.c.unit_type == sa.bindparam("unit_type"),
+        _unit.c.id != sa.bindparam("own_id"),
+    )
 )

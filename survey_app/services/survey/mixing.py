@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ... import direct
 from ...db_setup import reading
 from ...extensions import db
 from ...models import Answer, Campaign, Response, ResponseStatus, SealedResponse
@@ -53,21 +54,23 @@ class _Waiting:
     answers: list[tuple[int, int, str]]
 
     @property
-    def cells(self) -> set[tuple[int, int]]:
-        return {(unit, self.group) for unit, _, _ in self.answers}
+    def cells(self) -> frozenset[tuple[int, int]]:
+        return frozenset((unit, self.group) for unit, _, _ in self.answers)
 
 
 def mix(campaign: Campaign, flush: bool = False, commit: bool = True) -> MixReport:
     """Release what can be released now (everything with `flush`, when the campaign closes)."""
     if not flush:
-        # The first look reads only (on SQLite without the write lock): after most submits there is
-        # nothing to release yet, and the look must not queue the phones' autosaves behind it.
-        with reading():
-            waiting = _waiting(campaign, lock=False)
-        if not releasable(waiting, campaign.pack.anonymity_k):
-            return MixReport(0, len(waiting))
+        # The first look reads only (on SQLite without the write lock), and opens only what it has not
+        # seen before: after most submits there is nothing to release yet, and the look must neither queue
+        # the phones' autosaves behind it nor unseal every waiting submission again.
+        cells = _waiting_cells(campaign.id)
+        if not releasable(cells, campaign.pack.anonymity_k):
+            return MixReport(0, len(cells))
     waiting = _waiting(campaign, lock=True)  # again, now locked: another mixer may have taken some
-    chosen = list(waiting) if flush else releasable(waiting, campaign.pack.anonymity_k)
+    cells = {w.id: w.cells for w in waiting}
+    ids = set(cells) if flush else releasable(cells, campaign.pack.anonymity_k)
+    chosen = [w for w in waiting if w.id in ids]
     if chosen:
         _write(campaign, chosen)
     report = MixReport(len(chosen), len(waiting) - len(chosen))
@@ -90,18 +93,45 @@ def mix_all() -> int:
     return released
 
 
-def releasable(waiting: list[_Waiting], k: int) -> list[_Waiting]:
-    """The largest subset in which every touched cell gets at least k: peel off the submissions that touch
-    a cell with fewer than k, until none does (any valid subset lies inside what is left, so it is the
-    largest)."""
-    chosen = list(waiting)
+def releasable(cells: dict[str, frozenset], k: int) -> set[str]:
+    """The largest set of waiting submissions (id → the cells it touches) in which every touched cell gets
+    at least k: peel off the submissions that touch a cell with fewer than k, until none does (any valid
+    subset lies inside what is left, so it is the largest)."""
+    chosen = dict(cells)
     while chosen:
-        counts = Counter(cell for w in chosen for cell in w.cells)
+        counts = Counter(cell for touched in chosen.values() for cell in touched)
         short = {cell for cell, n in counts.items() if n < k}
         if not short:
             break
-        chosen = [w for w in chosen if not (w.cells & short)]
-    return chosen
+        chosen = {i: touched for i, touched in chosen.items() if not (touched & short)}
+    return set(chosen)
+
+
+_IDS = direct.Statement(
+    sa.select(SealedResponse.__table__.c.id).where(SealedResponse.__table__.c.campaign_id == sa.bindparam("c"))
+)
+_SEALED = sa.select(SealedResponse.id, SealedResponse.sealed).where(SealedResponse.id.in_(sa.bindparam("ids")))
+# Per campaign, the cells of each submission waiting when this process last looked (sealed row id → cells):
+# a look unseals only the submissions that arrived since. The cells are not secret (the invitation,
+# marked submitted, names its unit and group); the answers are never kept.
+_CELLS: dict[int, dict[str, frozenset]] = {}
+
+
+def _waiting_cells(campaign_id: int) -> dict[str, frozenset]:
+    """The cells of every submission of the campaign waiting now, read as committed (no lock)."""
+    known = _CELLS.get(campaign_id, {})
+    ids = [i for (i,) in direct.rows(_IDS, {"c": campaign_id})]
+    current = {i: known[i] for i in ids if i in known}
+    new = [i for i in ids if i not in known]
+    if new:
+        purpose = submission_purpose(campaign_id)
+        with reading():
+            rows = db.session.execute(_SEALED, {"ids": new}).all()
+        for row_id, sealed in rows:
+            p = unseal(sealed, purpose)
+            current[row_id] = frozenset((unit, p["group"]) for unit, _, _ in p["answers"])
+    _CELLS[campaign_id] = current
+    return current
 
 
 def _waiting(campaign: Campaign, lock: bool) -> list[_Waiting]:

@@ -1,11 +1,12 @@
 """The respondent's use cases: open a questionnaire, save answers as a draft, submit once.
 
-Every call reads the link in one statement without the SQLite write lock (`links.read` inside
-`reading()`), then writes with one conditional UPDATE that names the state it read (status and draft):
-when another request changed the row in between (a second tap, a submit, a re-issued link) nothing is
-written and the call reads again. So each funnel step is counted once, exactly one submit wins, and no
-autosave is lost, without a row lock held while the answers are checked and sealed. After a few lost
-rounds the call takes the lock (SELECT … FOR UPDATE; SQLite's BEGIN IMMEDIATE), so it always ends.
+Every call reads the link in one statement without the SQLite write lock (`links.read`), then writes
+with one conditional UPDATE that names the state it read (status and draft): when another request
+changed the row in between (a second tap, a submit, a re-issued link) nothing is written and the call
+reads again. So each funnel step is counted once, exactly one submit wins, and no autosave is lost,
+without a row lock held while the answers are checked and sealed. After a few lost rounds the call
+takes the lock (SELECT … FOR UPDATE; SQLite's BEGIN IMMEDIATE), so it always ends. The statements run
+directly on the pool's connection (`direct`), not through a Session.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from ...db_setup import reading
+from ...direct import Statement, Writer, writing
 from ...errors import NotFound
 from ...extensions import db
 from ...models import Invitation, SealedResponse
@@ -32,7 +33,8 @@ from .sealing import read_draft, seal, sealed_draft, submission_purpose
 
 log = logging.getLogger(__name__)
 
-_INSERT_SEALED = sa.insert(SealedResponse.__table__)
+_sealed = SealedResponse.__table__
+_INSERT_SEALED = Statement(sa.insert(_sealed).values({c: sa.bindparam(c) for c in ("id", "campaign_id", "sealed")}))
 OPTIMISTIC_ROUNDS = 3  # conditional writes tried before the row is locked for the read and the write
 
 
@@ -89,74 +91,87 @@ class Questionnaire:
 def open_questionnaire(token: str, mark_opened: bool = True, link: Link | None = None) -> Questionnaire:
     """Resolve the token and build the questionnaire; the first visit counts as 'opened'. `link` is the
     token's row when the caller has just read it (the rate limiter's lookup)."""
-    q = _build(link or _read_now(token))
+    q = _build(link or _read(token))
     inv = q.invitation
     if mark_opened and inv.status == Status.ISSUED:
-        if _write(inv, {"status": Status.OPENED, "opened_at": now()}):
-            tallies.bump_progress(inv.campaign_id, inv.unit.id, inv.group_id, Status.OPENED)
-        db.session.commit()
+        with writing() as w:
+            if _write(w, inv, {"status": Status.OPENED, "opened_at": now()}):
+                tallies.bump_progress(inv.campaign_id, inv.unit.id, inv.group_id, Status.OPENED, writer=w)
+        _commit_session()
     return q
 
 
 def save_answers(token: str, answers: dict, link: Link | None = None) -> Questionnaire:
     """Merge answers into the server-side draft; an empty option clears an answer."""
-    for attempt in range(OPTIMISTIC_ROUNDS + 1):
-        q = _current(token, link if attempt == 0 else None, locked=attempt == OPTIMISTIC_ROUNDS)
+
+    def merged(q: Questionnaire) -> dict:
         if q.submitted:
             raise AlreadySubmitted()
-        if _store(q, _merged(q, answers)):
-            db.session.commit()
-            return q
-        db.session.rollback()
-    raise _lost_round()
+        return _merged(q, answers)
+
+    q, _ = _conditional(token, link, merged, _store)
+    return q
 
 
 def submit(token: str, answers: dict | None = None, link: Link | None = None) -> Questionnaire:
     """Take the questionnaire in, once: the invitation is marked submitted and the answers wait sealed
     for the mixer (`mixing.mix`), which counts them in a batch of at least k. Exactly one of several
     concurrent submits wins; the respondent sees "submitted" at once."""
-    for attempt in range(OPTIMISTIC_ROUNDS + 1):
-        q = _current(token, link if attempt == 0 else None, locked=attempt == OPTIMISTIC_ROUNDS)
+
+    def missing(q: Questionnaire) -> list[Problem]:
         if q.submitted:
             raise AlreadySubmitted()
         if answers:
             q.answers = _merged(q, answers)  # this round's view; stored only by the write below
-        missing = q.missing()
-        if missing:
-            if not answers or _store(q, q.answers):
-                db.session.commit()  # keep what was merged; the respondent fixes the rest
-                raise Incomplete(missing)
-        elif _take_in(q):
-            db.session.commit()
-            log.debug("campaign %s: a response was submitted", q.campaign.code)
-            return q
-        db.session.rollback()
-    raise _lost_round()
+        return q.missing()
+
+    def write(w: Writer, q: Questionnaire, missing: list[Problem]) -> bool:
+        if missing:  # keep what was merged; the respondent fixes the rest
+            return not answers or _store(w, q, q.answers)
+        return _take_in(w, q)
+
+    q, left = _conditional(token, link, missing, write)
+    if left:
+        raise Incomplete(left)
+    log.debug("campaign %s: a response was submitted", q.campaign.code)
+    return q
 
 
-def _read(token: str, lock: bool = False) -> Link:
+def _conditional(token: str, link: Link | None, prepare, write) -> tuple[Questionnaire, object]:
+    """Write on the invitation as it was read. Up to OPTIMISTIC_ROUNDS rounds read it without a lock and
+    write only if it is unchanged (`_write`); a last round reads it locked, in the write's transaction.
+    `prepare(q)` checks the request against the questionnaire, outside the lock, and may refuse by
+    raising; `write(writer, q, prepared)` writes, or returns False when the invitation changed."""
+    for attempt in range(OPTIMISTIC_ROUNDS + 1):
+        locked = attempt == OPTIMISTIC_ROUNDS
+        if not locked:
+            q = _build(link if attempt == 0 and link else _read(token))
+            prepared = prepare(q)
+        with writing() as w:
+            if locked:
+                q = _build(_read(token, w))
+                prepared = prepare(q)
+            if write(w, q, prepared):
+                break
+    else:
+        raise RuntimeError("the invitation changed under a locked read: this cannot happen")
+    _commit_session()
+    return q, prepared
+
+
+def _read(token: str, writer: Writer | None = None) -> Link:
+    """The token's link as committed now (no SQLite write lock), or locked in the writer's transaction."""
     try:
-        return links.read(token, lock=lock)
+        return links.read(token, writer)
     except NotFound:
         raise UnknownLink() from None
 
 
-def _read_now(token: str) -> Link:
-    """The token's link as committed now, read without the write lock."""
-    with reading():
-        return _read(token)
-
-
-def _current(token: str, link: Link | None, locked: bool) -> Questionnaire:
-    """The questionnaire as stored now: read without the write lock, or (`locked`) under it, for the
-    round that must not lose again."""
-    if locked:
-        return _build(_read(token, lock=True))
-    return _build(link or _read_now(token))  # reads only for a matrix's rated units or a pack new to the process
-
-
-def _lost_round() -> RuntimeError:
-    return RuntimeError("the invitation changed under a locked read: this cannot happen")
+def _commit_session() -> None:
+    """Commit what a caller's open Session transaction holds (the writes joined it); without one, the
+    writes were committed by their own transaction and there is nothing to do."""
+    if db.session.registry.has() and db.session().in_transaction():
+        db.session.commit()
 
 
 def _build(link: Link) -> Questionnaire:
@@ -206,7 +221,7 @@ def _merged(q: Questionnaire, answers: dict) -> dict[str, dict[str, str]]:
     return draft
 
 
-def _store(q: Questionnaire, draft: dict) -> bool:
+def _store(w: Writer, q: Questionnaire, draft: dict) -> bool:
     """Write the draft if the invitation is still as read; the first answer moves it to 'started'."""
     inv = q.invitation
     values: dict = {"draft": sealed_draft(inv, draft)}
@@ -215,14 +230,14 @@ def _store(q: Questionnaire, draft: dict) -> bool:
         at = now()
         values |= {"status": Status.STARTED, "started_at": at, "opened_at": inv.opened_at or at}
         steps = (Status.OPENED, Status.STARTED) if inv.status == Status.ISSUED else (Status.STARTED,)
-    if not _write(inv, values):
+    if not _write(w, inv, values):
         return False
-    tallies.bump_progress(inv.campaign_id, inv.unit.id, inv.group_id, *steps)
+    tallies.bump_progress(inv.campaign_id, inv.unit.id, inv.group_id, *steps, writer=w)
     q.answers = draft
     return True
 
 
-def _take_in(q: Questionnaire) -> bool:
+def _take_in(w: Writer, q: Questionnaire) -> bool:
     """Mark the invitation submitted (if still as read) and store the answers sealed for the mixer."""
     inv = q.invitation
     sealed = _sealed_submission(q)  # before the write: its duration starts at the row's times
@@ -232,34 +247,34 @@ def _take_in(q: Questionnaire) -> bool:
     at = now()
     values = {"status": Status.SUBMITTED, "submitted_on": today_vn(), "draft": None}
     values |= {"opened_at": inv.opened_at or at, "started_at": inv.started_at or at}
-    if not _write(inv, values):
+    if not _write(w, inv, values):
         return False
-    db.session.execute(_INSERT_SEALED, sealed)
-    tallies.bump_progress(inv.campaign_id, inv.unit.id, inv.group_id, *steps)
+    w.execute(_INSERT_SEALED, sealed)
+    tallies.bump_progress(inv.campaign_id, inv.unit.id, inv.group_id, *steps, writer=w)
     return True
 
 
-def _write(inv: Link, values: dict) -> bool:
+def _write(w: Writer, inv: Link, values: dict) -> bool:
     """UPDATE the invitation only if its status and draft are still those read (and it is not revoked):
     one statement, and the caller's view of the row follows what was written."""
     params = {"id_read": inv.id, "status_read": inv.status, "draft_read": inv.draft}
     params |= {f"new_{name}": value for name, value in values.items()}
-    if not db.session.execute(_update_for(tuple(sorted(values))), params).rowcount:
+    if not w.execute(_update_for(tuple(sorted(values))), params):
         return False
     for name, value in values.items():
         setattr(inv, name, value)
     return True
 
 
-_UPDATES: dict[tuple[str, ...], sa.Update] = {}
+_UPDATES: dict[tuple[str, ...], Statement] = {}
 
 
-def _update_for(columns: tuple[str, ...]) -> sa.Update:
+def _update_for(columns: tuple[str, ...]) -> Statement:
     """The conditional UPDATE setting these columns, built once per set of columns (bound parameters)."""
     stmt = _UPDATES.get(columns)
     if stmt is None:
         t = Invitation.__table__
-        stmt = _UPDATES[columns] = (
+        stmt = _UPDATES[columns] = Statement(
             sa.update(t)
             .where(
                 t.c.id == sa.bindparam("id_read"),

@@ -10,6 +10,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from ... import direct
 from ...db_setup import insert_for, insert_for_dialect
 from ...extensions import db
 from ...models import (
@@ -30,25 +31,28 @@ log = logging.getLogger(__name__)
 FUNNEL = ("invited", "opened", "started", "submitted")
 
 
-def bump_progress(campaign_id: int, unit_id: int, group_id: int, *columns: str) -> None:
+def bump_progress(
+    campaign_id: int, unit_id: int, group_id: int, *columns: str, writer: direct.Writer | None = None
+) -> None:
     """progress.<column> += 1 for each of `columns` (funnel steps) of one unit × group, creating the row
-    when needed: one statement, built once per dialect and set of columns."""
+    when needed: one statement, built once per dialect and set of columns, in the `writer`'s transaction
+    (the Session's when none is given)."""
     if not columns:
         return
     if not set(columns) <= set(FUNNEL):
         raise ValueError(f"columns must be among {FUNNEL}")
     row = {"campaign_id": campaign_id, "unit_id": unit_id, "group_id": group_id}
-    db.session.execute(_steps_upsert(db.session.get_bind().dialect.name, columns), row)
+    (writer or direct.Writer()).execute(_steps_upsert(db.engine.dialect.name, columns), row)
 
 
 @functools.cache
-def _steps_upsert(dialect: str, columns: tuple[str, ...]) -> sa.Insert:
+def _steps_upsert(dialect: str, columns: tuple[str, ...]) -> direct.Statement:
     """INSERT … ON CONFLICT DO UPDATE adding 1 to `columns`."""
     table = ProgressCounter.__table__
     keys = {k: sa.bindparam(k) for k in ("campaign_id", "unit_id", "group_id")}
     stmt = insert_for_dialect(dialect)(table).values({**keys, **{c: int(c in columns) for c in FUNNEL}})
-    return stmt.on_conflict_do_update(
-        index_elements=list(keys), set_={c: table.c[c] + stmt.excluded[c] for c in columns}
+    return direct.Statement(
+        stmt.on_conflict_do_update(index_elements=list(keys), set_={c: table.c[c] + stmt.excluded[c] for c in columns})
     )
 
 
