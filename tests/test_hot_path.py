@@ -137,3 +137,23 @@ def test_the_mixer_after_a_submit_opens_only_the_submissions_it_has_not_seen(app
     with statements() as seen:
         assert mixing.mix(sonla.campaign).waiting == 4
     assert not [s for s in seen if "sealed_response.sealed" in s], seen  # nothing new: nothing opened
+
+
+def test_the_direct_read_gives_what_the_session_gives(app, client, sonla):
+    """`direct` runs the link's statement on the DBAPI connection with SQLAlchemy's own type processors:
+    the values (times, the sealed draft's bytes) equal those the same statement gives through a Session."""
+    token = sonla.token("p2@thu.example")
+    unit, question, option = _first_field(client, token)
+    client.put(f"/api/v1/r/{token}/answers", json={"answers": {unit: {question: option}}})
+    db.session.rollback()
+    db.session.remove()
+    direct_link = links.find(token)  # no Session transaction: the DBAPI path
+    assert not db.session.registry.has()
+    db.session.begin()
+    try:
+        session_link = links.find(token)  # inside one: the Session path
+    finally:
+        db.session.rollback()
+    assert direct_link == session_link
+    assert direct_link.started_at is not None and isinstance(direct_link.draft, bytes)
+    assert direct_link.campaign.opens_at == session_link.campaign.opens_at
