@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib import import_module
 
 _WHERE = {
+    "AnswerTable": "answers",
     "NamedFigure": "charts",
     "area_heatmap": "charts",
     "html_report": "charts",

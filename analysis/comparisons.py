@@ -4,11 +4,14 @@ exceeds the appraised points most. numpy and scipy load when a comparison runs."
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .tables import Table, require_columns
+
+if TYPE_CHECKING:
+    from .answers import AnswerTable
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,9 @@ class GroupDifference:
     left_out: tuple[str, ...]  # groups with too few responses
 
 
-def group_differences(answers: Table, units: Mapping[str, str], *, min_responses: int = 3) -> list[GroupDifference]:
+def group_differences(
+    answers: AnswerTable, units: Mapping[str, str], *, min_responses: int = 3
+) -> list[GroupDifference]:
     """Per unit type: do respondent groups rate differently? One value per response × rated unit.
 
     ε² = H (n + 1) / (n² − 1) (Tomczak & Tomczak 2014), between 0 (no effect) and 1.
@@ -33,28 +38,28 @@ def group_differences(answers: Table, units: Mapping[str, str], *, min_responses
     import numpy as np
     from scipy import stats
 
-    require_columns(answers, ("response", "unit", "group", "weight"), "answers")
-    sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    group_of: dict[tuple[str, str], str] = {}
-    for a in answers:
-        if a["unit"] not in units:
-            raise ValueError(f"answer about unknown unit {a['unit']!r}")
-        if a["weight"] is not None:
-            acc = sums[(a["response"], a["unit"])]
-            acc[0] += float(a["weight"])
-            acc[1] += 1
-            group_of[(a["response"], a["unit"])] = a["group"]
-    values: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for key, (total, n) in sums.items():
-        values[units[key[1]]][group_of[key]].append(total / n)
+    from .answers import require_answers, unknown_unit
+
+    require_answers(answers)
+    unknown = unknown_unit(answers, units)
+    if unknown is not None:
+        raise ValueError(f"answer about unknown unit {unknown!r}")
+    cases = answers.cases(answered_only=True)
+    # Summed in the order of the answers, as a loop adding one weight at a time would: the same floats.
+    total = np.bincount(cases.of_answer, weights=answers.weight[cases.rows], minlength=len(cases))
+    mean = total / np.bincount(cases.of_answer, minlength=len(cases))
+    case_type = np.array([units.get(u) for u in answers.units] + [None], dtype=object)[cases.unit]
     out = []
-    for unit_type in sorted(values):
-        by_group = values[unit_type]
+    for unit_type in sorted(set(case_type.tolist())):
+        of_type = case_type == unit_type
+        by_group = {
+            answers.groups[g]: mean[of_type & (cases.group == g)] for g in np.unique(cases.group[of_type]).tolist()
+        }
         kept = sorted(g for g, v in by_group.items() if len(v) >= min_responses)
         left = tuple(sorted(set(by_group) - set(kept)))
         samples = [by_group[g] for g in kept]
         n = sum(len(s) for s in samples)
-        if len(kept) < 2 or len({x for s in samples for x in s}) < 2:
+        if len(kept) < 2 or len(np.unique(np.concatenate(samples))) < 2:
             continue
         h, p = stats.kruskal(*samples)
         out.append(

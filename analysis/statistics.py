@@ -3,21 +3,22 @@ score and the probable range of the unit's rank, and says which adjacent ranks t
 apart. Works on response-level answers (never shown on their own), in floating point: these are
 statistics about the official decimal scores, not the scores themselves.
 
-Answers table: one row per answer with columns response, unit, group, question, weight (None for a
-"don't know"). Questions table: question, unit_type, points. Resampling is stratified by respondent
-group: the roster fixes how many people each group has, so a resample keeps each group's size.
+Answers: an AnswerTable (analysis.answers), one row per answer, weight NaN for a "don't know". Questions
+table: question, unit_type, points. Resampling is stratified by respondent group: the roster fixes how
+many people each group has, so a resample keeps each group's size.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
 from scipy import stats
 
+from .answers import AnswerTable, require_answers
 from .tables import Table, require_columns
 
 METHODS = ("pooled", "group_weights")
@@ -72,7 +73,7 @@ class _UnitData:
 
 
 def bootstrap_survey_scores(
-    answers: Table,
+    answers: AnswerTable,
     questions: Table,
     units: Mapping[str, str],
     *,
@@ -92,7 +93,7 @@ def bootstrap_survey_scores(
         raise ValueError(f"confidence must be between 0 and 1, not {confidence}")
     if n_resamples < 10:
         raise ValueError(f"n_resamples must be at least 10, not {n_resamples}")
-    require_columns(answers, ("response", "unit", "group", "question", "weight"), "answers")
+    require_answers(answers)
     require_columns(questions, ("question", "unit_type", "points"), "questions")
     weights = {g: float(w) for g, w in (group_weights or {}).items()}
     if method == "group_weights" and not weights:
@@ -152,33 +153,53 @@ def _adjacent_pairs(codes: list[str], estimates, reps, alpha: float) -> list[Adj
     return pairs
 
 
-def _unit_matrices(answers: Table, by_type: Mapping[str, list], units: Mapping[str, str]) -> dict[str, _UnitData]:
-    col = {t: {q["question"]: i for i, q in enumerate(qs)} for t, qs in by_type.items()}
-    rows: dict[str, dict[str, int]] = defaultdict(dict)
-    group_of: dict[str, dict[str, str]] = defaultdict(dict)
-    cells: dict[str, list[tuple[int, int, float | None]]] = defaultdict(list)
-    for a in answers:
-        unit = a["unit"]
-        if unit not in units:
+def _unit_matrices(answers: AnswerTable, by_type: Mapping[str, list], units: Mapping[str, str]) -> dict[str, _UnitData]:
+    """Each unit's responses × questions matrices, rows in the order the responses first appear."""
+    types = list(by_type)
+    type_of = np.array([types.index(units[u]) if units.get(u) in by_type else -1 for u in answers.units], dtype=int)
+    column = np.full((len(types) + 1, len(answers.questions)), -1)  # last row: a type without questions
+    position = {q: i for i, q in enumerate(answers.questions)}
+    for t, qs in enumerate(by_type.values()):
+        for j, q in enumerate(qs):
+            if q["question"] in position:
+                column[t, position[q["question"]]] = j
+    col = column[type_of[answers.unit], answers.question]
+    known = np.array([u in units for u in answers.units], dtype=bool)[answers.unit]
+    if not (known & (col >= 0)).all():
+        first = int(np.argmax(~known | (col < 0)))
+        unit = answers.units[answers.unit[first]]
+        if not known[first]:
             raise ValueError(f"answer about unknown unit {unit!r}")
-        j = col.get(units[unit], {}).get(a["question"])
-        if j is None:
-            raise ValueError(f"question {a['question']!r} is not a question of unit type {units[unit]!r}")
-        i = rows[unit].setdefault(a["response"], len(rows[unit]))
-        group_of[unit][a["response"]] = a["group"]
-        cells[unit].append((i, j, None if a["weight"] is None else float(a["weight"])))
+        question = answers.questions[answers.question[first]]
+        raise ValueError(f"question {question!r} is not a question of unit type {units[unit]!r}")
+    cases = answers.cases()
+    by_unit = np.argsort(cases.unit, kind="stable")  # a unit's cases keep their order of appearance
+    row = np.empty(len(cases), dtype=np.int64)
+    row[by_unit] = np.arange(len(cases))
+    width = max((len(qs) for qs in by_type.values()), default=0)
+    cell = row[cases.of_answer] * width + col
+    if len(cell) and np.bincount(cell).max() > 1:
+        raise ValueError("a response answers a question about a unit more than once")
+    w, v = np.zeros((len(cases), width)), np.zeros((len(cases), width))
+    answered = ~np.isnan(answers.weight)
+    w.ravel()[cell[answered]] = answers.weight[answered]
+    v.ravel()[cell[answered]] = 1.0
     out = {}
-    for unit, index in rows.items():
-        shape = (len(index), len(col[units[unit]]))
-        w, v = np.zeros(shape), np.zeros(shape)
-        for i, j, weight in cells[unit]:
-            if weight is not None:
-                w[i, j], v[i, j] = weight, 1.0
-        groups: dict[str, list[int]] = defaultdict(list)
-        for response, i in index.items():
-            groups[group_of[unit][response]].append(i)
-        names = sorted(groups)
-        out[unit] = _UnitData(w, v, [np.array(groups[g]) for g in names], names)
+    start = 0
+    for code, n in enumerate(np.bincount(cases.unit, minlength=len(answers.units)).tolist()):
+        if not n:
+            continue
+        rows = slice(start, start + n)
+        start += n
+        k = len(by_type[units[answers.units[code]]])
+        groups = cases.group[by_unit[rows]]
+        names = sorted((answers.groups[g], g) for g in np.unique(groups).tolist())
+        out[answers.units[code]] = _UnitData(
+            np.ascontiguousarray(w[rows, :k]),
+            np.ascontiguousarray(v[rows, :k]),
+            [np.flatnonzero(groups == g) for _, g in names],
+            [name for name, _ in names],
+        )
     return out
 
 
@@ -218,9 +239,7 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
-def response_counts(answers: Sequence[Mapping]) -> dict[str, int]:
+def response_counts(answers: AnswerTable) -> dict[str, int]:
     """Distinct responses about each unit."""
-    seen: dict[str, set] = defaultdict(set)
-    for a in answers:
-        seen[a["unit"]].add(a["response"])
-    return {u: len(s) for u, s in seen.items()}
+    counts = np.bincount(require_answers(answers).cases().unit, minlength=len(answers.units))
+    return {answers.units[u]: int(n) for u, n in enumerate(counts.tolist()) if n}

@@ -15,7 +15,6 @@ import argparse
 import sys
 import tempfile
 import time
-from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from analysis.answers import COLUMNS, AnswerTable  # noqa: E402
 from analysis.comparisons import component_correlation, group_differences  # noqa: E402
 from analysis.index import BandRule, IndexRules, compute_index  # noqa: E402
 from analysis.index_summary import area_stats, survey_summary, type_summary  # noqa: E402
@@ -51,47 +51,57 @@ def units_and_questions(n_units: int, n_questions: int) -> tuple[list[dict], lis
 
 
 def generate(n_units: int, n_questions: int, n_responses: int, seed: int = 1) -> dict:
+    """The answers as columns (an AnswerTable) and their option codes; the same draws as when each answer
+    was a dict, so the data are the same."""
     rng = np.random.default_rng(seed)
     units, questions = units_and_questions(n_units, n_questions)
-    per_type = {t: [q for q in questions if q["unit_type"] == t] for t in TYPES}
-    answers = []
     quality = rng.uniform(0.6, 0.95, n_units)
     unit_of = rng.integers(0, n_units, n_responses)
+    picks = np.empty((n_responses, n_questions), dtype=np.int8)
     for r, u in enumerate(unit_of):
-        unit = units[u]
-        group = f"{unit['unit_type']}-G{r % 3}"
         p = quality[u]
-        picks = rng.choice(
+        picks[r] = rng.choice(
             5,
             size=n_questions,
             p=[p * 0.7, p * 0.3 + (1 - p) * 0.3, (1 - p) * 0.5, (1 - p) * 0.17, 0.03 * (1 - p)]
             / np.sum([p * 0.7, p * 0.3 + (1 - p) * 0.3, (1 - p) * 0.5, (1 - p) * 0.17, 0.03 * (1 - p)]),
         )
-        rid = f"r{r}"
-        for q, k in zip(per_type[unit["unit_type"]], picks, strict=True):
-            answers.append(
-                {
-                    "response": rid,
-                    "unit": unit["unit"],
-                    "group": group,
-                    "question": q["question"],
-                    "option": OPTIONS[k][0],
-                    "weight": OPTIONS[k][1],
-                }
-            )
-    return dict(units=units, questions=questions, answers=answers)
+    type_of = unit_of % len(TYPES)  # units alternate between the types
+    group_of = type_of * 3 + np.arange(n_responses) % 3  # f"{type}-G{r % 3}"
+    weights = np.array([np.nan if w is None else w for _, w in OPTIONS])
+    answers = AnswerTable(
+        np.repeat(np.arange(n_responses, dtype=np.int32), n_questions),
+        np.repeat(unit_of.astype(np.int32), n_questions),
+        np.repeat(group_of.astype(np.int32), n_questions),
+        (type_of[:, None] * n_questions + np.arange(n_questions)).astype(np.int32).ravel(),
+        weights[picks.ravel()],
+        tuple(u["unit"] for u in units),
+        tuple(f"{t}-G{g}" for t in TYPES for g in range(3)),
+        tuple(q["question"] for q in questions),
+    )
+    return dict(units=units, questions=questions, answers=answers, options=picks.ravel())
 
 
-def tallies_of(answers: list[dict]) -> tuple[list[dict], list[dict]]:
-    counts = Counter((a["unit"], a["group"], a["question"], a["option"]) for a in answers)
-    weight = dict(OPTIONS)
-    exact = {o: None if w is None else Decimal(str(w)) for o, w in weight.items()}
+def tallies_of(data: dict) -> tuple[list[dict], list[dict]]:
+    """Counts per unit, group, question and option, and responses per unit and group, from the columns."""
+    a, options = data["answers"], data["options"]
+    n_g, n_q, n_o = len(a.groups), len(a.questions), len(OPTIONS)
+    key = ((a.unit.astype(np.int64) * n_g + a.group) * n_q + a.question) * n_o + options
+    cells, counts = np.unique(key, return_counts=True)
+    exact = [None if w is None else Decimal(str(w)) for _, w in OPTIONS]
+    cells = np.stack(np.unravel_index(cells, (len(a.units), n_g, n_q, n_o)), axis=1).tolist()
     tallies = [
-        dict(unit=u, group=g, question=q, option=o, weight=exact[o], count=n) for (u, g, q, o), n in counts.items()
+        dict(
+            unit=a.units[u], group=a.groups[g], question=a.questions[q], option=OPTIONS[o][0], weight=exact[o], count=n
+        )
+        for (u, g, q, o), n in zip(cells, counts.tolist(), strict=True)
     ]
-    responses = Counter((a["unit"], a["group"], a["response"]) for a in answers)
-    per_cell = Counter((u, g) for u, g, _ in responses)
-    return tallies, [dict(unit=u, group=g, responses=n) for (u, g), n in per_cell.items()]
+    first = np.flatnonzero(np.diff(a.response, prepend=-1))  # each response's first answer
+    per_cell = np.bincount(a.unit[first].astype(np.int64) * n_g + a.group[first], minlength=len(a.units) * n_g)
+    responses = [
+        dict(unit=a.units[c // n_g], group=a.groups[c % n_g], responses=n) for c, n in enumerate(per_cell.tolist()) if n
+    ]
+    return tallies, responses
 
 
 def compute(data: dict, tallies: list[dict]):
@@ -141,6 +151,30 @@ def compute(data: dict, tallies: list[dict]):
     return result
 
 
+class Memory:
+    """Peak resident memory (Linux: VmHWM, reset through /proc/self/clear_refs), of one step and overall."""
+
+    def __init__(self) -> None:
+        self.before_step = self.at_start = 0.0
+
+    @staticmethod
+    def _status(field: str) -> float:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def step_start(self) -> None:
+        self.before_step, self.at_start = self._status("VmHWM"), self._status("VmRSS")
+        Path("/proc/self/clear_refs").write_text("5")  # the high-water mark restarts from the current RSS
+
+    def step_peak(self) -> float:
+        return self._status("VmHWM")
+
+    def process_peak(self) -> float:
+        return max(self.before_step, self._status("VmHWM"))
+
+
 def baseline_workbook(sheets, path: Path) -> None:
     """openpyxl writing the same cells as the workbook (write-only mode, no formats, no layout)."""
     wb = Workbook(write_only=True)
@@ -162,16 +196,19 @@ def main() -> None:
     args = ap.parse_args()
     t0 = time.perf_counter()
     data = generate(args.units, args.questions, args.responses)
-    tallies, counts = tallies_of(data["answers"])
+    tallies, counts = tallies_of(data)
     print(
         f"data: {args.units} units, {args.questions} questions per unit type, {args.responses} responses, "
         f"{len(data['answers'])} answers, {len(tallies)} tally rows ({time.perf_counter() - t0:.1f} s to generate)"
     )
+    answers_mb = sum(getattr(data["answers"], c).nbytes for c in COLUMNS) / 2**20
+    memory = Memory()
     figures = {}
     t = time.perf_counter()
     result = compute(data, tallies)
     figures["index"] = time.perf_counter() - t
     unit_types = {u["unit"]: u["unit_type"] for u in data["units"]}
+    memory.step_start()
     t = time.perf_counter()
     boot = bootstrap_survey_scores(data["answers"], data["questions"], unit_types, n_resamples=args.resamples)
     figures["bootstrap"] = time.perf_counter() - t
@@ -180,6 +217,7 @@ def main() -> None:
     group_differences(data["answers"], unit_types)
     component_correlation([dict(appraisal=u.appraisal, survey=u.survey) for u in result.units])
     figures["alpha, Kruskal–Wallis, correlation"] = time.perf_counter() - t
+    step_peak = memory.step_peak()
     t = time.perf_counter()
     sheets = index_sheets(result, 2025)
     detail = survey_detail(tallies, data["questions"], counts, k=3)
@@ -199,6 +237,11 @@ def main() -> None:
     close = sum(1 for p in boot.pairs if not p.distinguishable)
     print(f"bootstrap: {args.resamples} resamples; {close} of {len(boot.pairs)} adjacent pairs not distinguishable")
     print(f"total (index + statistics + workbook): {sum(v for k, v in figures.items() if 'baseline' not in k):.1f} s")
+    statistics = figures["bootstrap"] + figures["alpha, Kruskal–Wallis, correlation"]
+    print(
+        f"statistics step: {statistics:.2f} s, peak RSS {step_peak:.0f} MB ({memory.at_start:.0f} MB at its start); "
+        f"answers table {answers_mb:.0f} MB; process peak RSS {memory.process_peak():.0f} MB"
+    )
 
 
 if __name__ == "__main__":

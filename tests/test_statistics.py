@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from analysis.answers import AnswerTable
 from analysis.comparisons import component_correlation, group_differences, self_assessment_gaps
 from analysis.reliability import area_alphas, cronbach_alpha
 from analysis.scoring import QuestionSpec, ScoringRules, TallyRow, score_units
@@ -19,6 +20,9 @@ QUESTIONS = [
     dict(question=f"Q{i}", unit_type="so", area="LV1" if i < 3 else "LV2", points=p)
     for i, p in enumerate((0.75, 0.5, 0.75, 1.0, 1.0))
 ]
+
+
+table = AnswerTable.from_rows
 
 
 def answers_for(unit, group, rows, start=0):
@@ -55,7 +59,9 @@ def test_alpha_hand_example():
 
 def test_area_alphas_leave_out_incomplete_cases():
     rows = [[1, 0.6, 1, 1, 0.6], [0.6, 0.6, 0.2, 0.6, 0.2], [0.2, 0.2, 0.2, 0, 0.2], [1, 1, None, 1, 1]]
-    result = {(a.unit_type, a.area): a for a in area_alphas(answers_for("U1", "G", rows), QUESTIONS, {"U1": "so"})}
+    result = {
+        (a.unit_type, a.area): a for a in area_alphas(table(answers_for("U1", "G", rows)), QUESTIONS, {"U1": "so"})
+    }
     lv1 = result[("so", "LV1")]
     assert (lv1.items, lv1.cases) == (3, 3)  # the 4th response said "don't know" to Q2
     assert lv1.alpha == pytest.approx(cronbach_alpha([r[:3] for r in rows[:3]]))
@@ -68,12 +74,14 @@ def test_kruskal_wallis_hand_example_and_effect_size():
     answers = []
     for i, (g, w) in enumerate([("A", 0.1), ("A", 0.2), ("A", 0.3), ("B", 0.4), ("B", 0.5), ("B", 0.6)]):
         answers += [dict(response=f"r{i}", unit="U1", group=g, question=q, weight=w) for q in ("Q0", "Q1")]
-    (d,) = group_differences(answers, {"U1": "so"})
+    (d,) = group_differences(table(answers), {"U1": "so"})
     assert d.h == pytest.approx(12 / 42 * (36 / 3 + 225 / 3) - 21, abs=1e-12)
     assert d.h == pytest.approx(stats.kruskal([1, 2, 3], [4, 5, 6]).statistic)
     assert d.epsilon_squared == pytest.approx(d.h * 7 / 35)  # ε² = H (n + 1) / (n² − 1)
     assert d.sizes == (3, 3) and d.left_out == ()
-    few = group_differences(answers + [dict(response="x", unit="U1", group="C", question="Q0", weight=1)], {"U1": "so"})
+    few = group_differences(
+        table(answers + [dict(response="x", unit="U1", group="C", question="Q0", weight=1)]), {"U1": "so"}
+    )
     assert few[0].left_out == ("C",)
 
 
@@ -125,7 +133,7 @@ def test_bootstrap_point_estimate_matches_the_decimal_scoring():
             list(units.items()), specs, tallies, ScoringRules(method, 6, stage="total", group_weights=weights)
         )
         boot = bootstrap_survey_scores(
-            answers,
+            table(answers),
             QUESTIONS,
             units,
             method=method,
@@ -143,7 +151,7 @@ def test_bootstrap_interval_close_to_scipy_on_one_question():
         dict(response=f"r{i}", unit="U1", group="G", question="Q0", weight=float(w)) for i, w in enumerate(weights)
     ]
     q = [dict(question="Q0", unit_type="so", points=2.0)]
-    ours = bootstrap_survey_scores(answers, q, {"U1": "so"}, n_resamples=20000, seed=1).interval("U1")
+    ours = bootstrap_survey_scores(table(answers), q, {"U1": "so"}, n_resamples=20000, seed=1).interval("U1")
     ref = stats.bootstrap((2 * weights,), np.mean, n_resamples=20000, method="percentile", random_state=2)
     assert ours.estimate == pytest.approx(2 * weights.mean())
     assert ours.low == pytest.approx(ref.confidence_interval.low, abs=0.02)
@@ -157,7 +165,7 @@ def test_rank_ranges_and_indistinguishable_neighbours():
     mixed = [[1] * 5, [0.6] * 5, [0.2] * 5, [1] * 5, [0.6] * 5, [0.2] * 5]
     answers += answers_for("C", "G", mixed) + answers_for("D", "G", mixed)
     units = dict.fromkeys("ABCD", "so")
-    res = bootstrap_survey_scores(answers, QUESTIONS, units, n_resamples=2000, seed=5)
+    res = bootstrap_survey_scores(table(answers), QUESTIONS, units, n_resamples=2000, seed=5)
     a = res.interval("A")
     assert (a.low, a.high, a.rank, a.rank_low, a.rank_high) == (4.0, 4.0, 1, 1, 1)  # all answers equal: no spread
     c, d = res.interval("C"), res.interval("D")
@@ -169,8 +177,10 @@ def test_rank_ranges_and_indistinguishable_neighbours():
 
 def test_bootstrap_refuses_bad_arguments():
     with pytest.raises(ValueError, match="method must be one of"):
-        bootstrap_survey_scores([], QUESTIONS, {}, method="mean")
+        bootstrap_survey_scores(table([]), QUESTIONS, {}, method="mean")
     with pytest.raises(ValueError, match="needs group_weights"):
-        bootstrap_survey_scores([], QUESTIONS, {}, method="group_weights")
+        bootstrap_survey_scores(table([]), QUESTIONS, {}, method="group_weights")
     with pytest.raises(ValueError, match="unknown unit"):
-        bootstrap_survey_scores(answers_for("Z", "G", [[1] * 5]), QUESTIONS, {"U1": "so"})
+        bootstrap_survey_scores(table(answers_for("Z", "G", [[1] * 5])), QUESTIONS, {"U1": "so"})
+    with pytest.raises(TypeError, match="AnswerTable.from_rows"):
+        bootstrap_survey_scores(answers_for("U1", "G", [[1] * 5]), QUESTIONS, {"U1": "so"})

@@ -21,11 +21,14 @@ from ..progress import Progress, Ticker
 from .read_model import IndexReadModel, question_table
 
 if TYPE_CHECKING:  # numpy and scipy load when statistics are computed or shown, not with the app
+    from analysis.answers import AnswerTable
     from analysis.comparisons import Correlation, GroupDifference, Inflation
     from analysis.reliability import AlphaResult
     from analysis.statistics import BootstrapResult
 
 log = logging.getLogger(__name__)
+
+CHUNK = 50_000  # answers read at a time: a few MB of rows, whatever the campaign's size
 
 
 @dataclass(frozen=True)
@@ -58,9 +61,9 @@ def compute_statistics(
     questions = question_table(pack)
     shown = {u.unit: u.unit_type for u in model.result.units}  # units under k get no interval
     boot = None
-    if answers and shown:
+    if len(answers) and shown:
         boot = bootstrap_survey_scores(
-            [a for a in answers if a["unit"] in shown],
+            answers.only_units(shown),
             questions,
             shown,
             method=pack.scoring_method,
@@ -76,10 +79,10 @@ def compute_statistics(
         correlation = None
     stats = CampaignStatistics(
         now(),
-        len({a["response"] for a in answers}),
+        answers.response_count,
         boot,
-        area_alphas(answers, questions, units) if answers else [],
-        group_differences(answers, units, min_responses=pack.anonymity_k) if answers else [],
+        area_alphas(answers, questions, units) if len(answers) else [],
+        group_differences(answers, units, min_responses=pack.anonymity_k) if len(answers) else [],
         correlation,
         self_assessment_gaps(model.data.self_assessment, top=5),
     )
@@ -101,18 +104,25 @@ def stored_statistics(campaign: Campaign) -> CampaignStatistics | None:
     return None if row is None else _from_payload(row)
 
 
-def response_answers(campaign: Campaign) -> list[dict]:
-    """One row per answer of a valid response: response, unit, group, question, weight (None: don't know)."""
-    weight = campaign.pack.option_weights
-    rows = db.session.execute(
-        sa.select(Answer.response_id, Unit.code, RespondentGroup.code, Question.code, Answer.option_code)
+def response_answers(campaign: Campaign) -> AnswerTable:
+    """Every answer of a valid response as integer-coded columns, read in chunks of CHUNK rows: the ids
+    are mapped to the campaign's codes and the options to their weights a chunk at a time."""
+    from analysis.answers import AnswerTable
+
+    def codes(model) -> dict[int, str]:
+        return dict(db.session.execute(sa.select(model.id, model.code).where(model.campaign_id == campaign.id)).all())
+
+    query = (
+        sa.select(Answer.response_id, Answer.unit_id, Response.group_id, Answer.question_id, Answer.option_code)
         .join(Response, Response.id == Answer.response_id)
-        .join(Unit, Unit.id == Answer.unit_id)
-        .join(RespondentGroup, RespondentGroup.id == Response.group_id)
-        .join(Question, Question.id == Answer.question_id)
         .where(Response.campaign_id == campaign.id, Response.status == ResponseStatus.VALID)
+        .execution_options(yield_per=CHUNK)
     )
-    return [dict(response=r, unit=u, group=g, question=q, weight=weight[q].get(o)) for r, u, g, q, o in rows]
+    units, groups, questions = codes(Unit), codes(RespondentGroup), codes(Question)
+    result = db.session.connection().execute(query)  # Core rows, streamed (a server-side cursor on PostgreSQL)
+    return AnswerTable.from_chunks(
+        result.partitions(), units=units, groups=groups, questions=questions, weights=campaign.pack.option_weights
+    )
 
 
 def _payload(stats: CampaignStatistics) -> dict:
