@@ -24,7 +24,7 @@ class AlphaResult:
     items: int
     cases: int
     alpha: float | None  # None when it cannot be computed (see `note`)
-    note: str = ""
+    note: str = ""  # why not: one_question, too_few_complete, no_variance (index_admin/texts.ALPHA_NOTES)
 
 
 def cronbach_alpha(matrix: Sequence[Sequence[float]]) -> float:
@@ -55,18 +55,18 @@ def area_alphas(
     out = []
     for (unit_type, area), codes in items.items():
         if len(codes) < 2:
-            out.append(AlphaResult(unit_type, area, len(codes), 0, None, "một câu hỏi"))
+            out.append(AlphaResult(unit_type, area, len(codes), 0, None, "one_question"))
             continue
         columns, matrix = matrices[unit_type]
         answered = matrix[:, [columns[q] for q in codes]]
         rows = answered[~np.isnan(answered).any(axis=1)]
         if len(rows) < min_cases:
-            out.append(AlphaResult(unit_type, area, len(codes), len(rows), None, "không đủ phiếu trả lời đủ các câu"))
+            out.append(AlphaResult(unit_type, area, len(codes), len(rows), None, "too_few_complete"))
             continue
         try:
             out.append(AlphaResult(unit_type, area, len(codes), len(rows), cronbach_alpha(rows)))
         except ValueError:
-            out.append(AlphaResult(unit_type, area, len(codes), len(rows), None, "các câu trả lời không khác nhau"))
+            out.append(AlphaResult(unit_type, area, len(codes), len(rows), None, "no_variance"))
     return out
 
 

@@ -95,13 +95,28 @@ def count_paragraphs(result: IndexResult, counts: tuple[int, int, int]) -> list[
 
 
 def survey_paragraph(s: SurveySummary) -> str:
-    return (
-        f"+ Đối với {_lead(s.name)}: điểm trung bình {_n(s.average)}/{format_trimmed(s.max_points)} điểm, đạt "
-        f"{format_percent(s.percent)}; có {format_count(len(s.below))}/{format_count(s.count)} đơn vị có điểm đạt "
-        f"được thấp hơn điểm trung bình; {_names(s.best)} có điểm cao nhất, được {_n(s.best.value)} điểm, đạt "
-        f"{format_percent(s.best_percent)}; {_names(s.worst)} có điểm thấp nhất, được {_n(s.worst.value)} điểm, "
-        f"đạt {format_percent(s.worst_percent)}."
-    )
+    """A unit type's line of section I. One unit is named alone, and units all with the same points are
+    said to be equal: not '00/01 đơn vị … thấp hơn', nor the same unit as both highest and lowest."""
+    lead, most = f"+ Đối với {_lead(s.name)}: ", format_trimmed(s.max_points)
+    if s.count == 1:
+        points, percent = _n(s.best.value), format_percent(s.best_percent)
+        alone = texts.SURVEY_ONE.format(name=_names(s.best), points=points, max_points=most, percent=percent)
+        return f"{lead}{alone}."
+    head = f"điểm trung bình {_n(s.average)}/{most} điểm, đạt {format_percent(s.percent)}"
+    if s.best.value == s.worst.value:
+        spread = texts.SURVEY_TIED.format(count=format_count(s.count), points=_n(s.best.value))
+    else:
+        spread = texts.SURVEY_SPREAD.format(
+            below=format_count(len(s.below)),
+            count=format_count(s.count),
+            best=_names(s.best),
+            best_points=_n(s.best.value),
+            best_percent=format_percent(s.best_percent),
+            worst=_names(s.worst),
+            worst_points=_n(s.worst.value),
+            worst_percent=format_percent(s.worst_percent),
+        )
+    return f"{lead}{head}; {spread}."
 
 
 def general_paragraphs(result: IndexResult, t: TypeSummary, last_year: int) -> list[str]:

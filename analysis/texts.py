@@ -49,6 +49,14 @@ GENERAL_SPREAD = (
 )
 GENERAL_ONE = "chỉ có một đơn vị được xác định Chỉ số là {name}, với {points} điểm"
 GENERAL_TIED = "cả {count} đơn vị đều đạt {points} điểm, bằng mức trung bình"
+# The report's officials' survey (I) per unit type: after its average, how the units spread around it;
+# or, for a type with one unit, that unit alone (its points are the average).
+SURVEY_SPREAD = (
+    "có {below}/{count} đơn vị có điểm đạt được thấp hơn điểm trung bình; {best} có điểm cao nhất, được "
+    "{best_points} điểm, đạt {best_percent}; {worst} có điểm thấp nhất, được {worst_points} điểm, đạt {worst_percent}"
+)
+SURVEY_ONE = "chỉ có một đơn vị được xác định điểm là {name}, với {points}/{max_points} điểm, đạt {percent}"
+SURVEY_TIED = "cả {count} đơn vị đều được {points} điểm, bằng điểm trung bình"
 GAP_ABOVE = "có {count} đơn vị đạt Chỉ số CCHC trên giá trị trung bình"  # the general remarks (III)
 GAP_NONE_ABOVE = "không có đơn vị nào đạt Chỉ số CCHC trên giá trị trung bình"
 

@@ -4,61 +4,11 @@ reads without SQLite's write lock, and the lock taken only to write (issue 10)."
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
-
-import sqlalchemy as sa
 
 from survey_app.extensions import db
 from survey_app.services.survey import links, responding
 
-
-@contextmanager
-def statements():
-    """Every SQL statement the database driver was given inside the block, in order, whichever way it was
-    sent: through a Session or a Connection, or on the pool's DBAPI connection as `survey_app.direct`
-    does. SQLite reports them itself (its trace callback, the SQL as SQLite runs it); psycopg through a
-    recording cursor. Commits and rollbacks are left out."""
-    seen: list[str] = []
-    traced: list = []
-
-    def record(statement) -> None:
-        text = " ".join(str(statement).split())
-        if text.upper() not in ("COMMIT", "ROLLBACK"):
-            seen.append(text)
-
-    def trace(dbapi_conn, *_args) -> None:
-        if any(c is dbapi_conn for c in traced):
-            return
-        traced.append(dbapi_conn)
-        if db.engine.dialect.name == "sqlite":
-            dbapi_conn.set_trace_callback(record)
-        else:
-            dbapi_conn.cursor_factory = _recording_cursor(dbapi_conn.cursor_factory, record)
-
-    sa.event.listen(db.engine, "checkout", trace)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(db.engine, "checkout", trace)
-        print("DBG traced", traced, seen)
-        for conn in traced:
-            if db.engine.dialect.name == "sqlite":
-                conn.set_trace_callback(None)
-            else:
-                conn.cursor_factory = conn.cursor_factory.__bases__[0]
-
-
-def _recording_cursor(base, record):
-    class Recording(base):
-        def execute(self, query, params=None, **kwargs):
-            record(query)
-            return super().execute(query, params, **kwargs)
-
-        def executemany(self, query, params_seq, **kwargs):
-            record(query)
-            return super().executemany(query, params_seq, **kwargs)
-
-    return Recording
+from .support.sql import driver_statements as statements
 
 
 def _first_field(client, token: str) -> tuple[str, str, str]:

@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from survey_app import documents
 from survey_app.extensions import db
+from survey_app.index_admin.texts import ALPHA_NOTES
 from survey_app.models import AppraisalPoint, IndexStatistics
 from survey_app.services import users
 from survey_app.services.index import build_index
@@ -184,6 +185,8 @@ def test_admin_import_preview_then_confirm(app, client, small, tmp_path, monkeyp
             m.setattr(index_statistics, "response_answers", _no_statistics)
             page = client.get(f"/admin/index/c/{code}/").get_data(as_text=True)
         assert "Tính lúc" in page and "từ 3 phiếu hợp lệ" in page
+        notes = {a["note"] for a in stored.payload["alphas"]} - {""}  # areas without an alpha say why, in words
+        assert notes and all(ALPHA_NOTES[n] in page and n not in page for n in notes), notes
         assert db.session.get(IndexStatistics, small.campaign.id).computed_at == made  # not recomputed by the view
         db.session.rollback()
         path = _appraisal_file(tmp_path, small.campaign)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from survey_app.errors import NotFound, ServiceError
 from survey_app.extensions import db
 from survey_app.models import Invitation, Respondent
-from survey_app.services.survey import invitations, refusals, responding, tallies
+from survey_app.services.survey import invitations, links, refusals, responding, tallies
 from survey_app.texts import say_error
 
 from .support.campaigns import RESPONDENT_HEADER, full_answers, person, write_csv
@@ -92,7 +92,7 @@ def test_reissue_revokes_old_link_keeps_draft_and_counters(sonla, client):
     q2 = responding.open_questionnaire(new)
     assert q2.answers == {"SO-TC": {first: "C"}}
     assert q2.invitation.status == "started"
-    revoked = invitations.resolve(old)
+    revoked = links.find(old)
     assert revoked.revoked_at is not None and revoked.draft is None
     assert count(Invitation) == 8
     with pytest.raises(refusals.Gone):
@@ -116,7 +116,7 @@ def test_reissue_refused_after_submit_or_for_unknown_person(sonla):
         invitations.reissue_invitation(sonla.campaign, "nobody@thu.example")
     assert say_error(info.value) == "nobody@thu.example không có đường liên kết còn hiệu lực trong đợt T."
     assert count(Invitation) == 7
-    assert invitations.resolve(token).revoked_at is None
+    assert links.find(token).revoked_at is None
 
 
 def test_issue_twice_issues_nothing_new(sonla, tmp_path):

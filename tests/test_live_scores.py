@@ -5,7 +5,6 @@ disclosure rule and the ranking applied as written, and the funnel cells built t
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import asdict
 
 import sqlalchemy as sa
@@ -21,6 +20,7 @@ from survey_app.services.survey.scores import unit_scores
 from survey_app.timeutil import aware, now
 
 from .support.campaigns import make_campaign, person, release
+from .support.sql import statements
 
 OPTIONS = "ABCDX"  # X: "don't know", outside the mean
 
@@ -155,22 +155,8 @@ def test_live_scores_and_cells_equal_the_plain_computation_group_weights(app, tm
     assert rows["SO-NV"].disclosed and rows["SO-XD"].disclosed  # SO-XD: rated by the commune leaders only
 
 
-@contextmanager
-def _statements():
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, params, context, executemany):
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-
-
 def _statements_of(client, url: str, headers: dict) -> int:
-    with _statements() as seen:
+    with statements() as seen:
         assert client.get(url, headers=headers).status_code == 200
     return len(seen)
 

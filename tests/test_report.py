@@ -186,6 +186,36 @@ def test_one_ranked_unit_or_equal_totals_get_their_own_words(tmp_path):
     assert "có 03 đơn vị đạt kết quả trên mức trung bình" in _text(_doc(tmp_path))
 
 
+def test_the_survey_line_of_one_unit_or_of_equal_units(tmp_path):
+    """Section I with one sở (S1: survey 9,50 + 9,25 = 18,75 of 20 = 93,75 %) and two huyện that both have
+    8,00 + 9,00 = 17,00 (85 %): not '00/01 đơn vị … thấp hơn', nor one unit both highest and lowest."""
+    parts = [p for p in PARTS if p[0] == "S1"] + [("H1", *PARTS[4][1:]), ("H2", *PARTS[4][1:])]
+    units = [u for u in UNITS if u["unit"] in ("S1", "H1", "H2")]
+    result = compute_index(units, UNIT_TYPES, AREAS, points_table(parts), IndexRules(bands=BANDS), ())
+    doc = _doc(tmp_path, result)
+    lines = [p.text for p in doc.paragraphs if p.text.startswith("+ Đối với")]
+    assert lines == [
+        "+ Đối với sở, ban, ngành: chỉ có một đơn vị được xác định điểm là Sở Nội vụ, với 18,75/20 điểm, đạt 93,75%.",
+        "+ Đối với UBND huyện, thành phố: điểm trung bình 17,00/20 điểm, đạt 85%; cả 02 đơn vị đều được 17,00 điểm, "
+        "bằng điểm trung bình.",
+    ]
+    assert foreign_numbers(doc, index_figures(result)) == []
+
+
+def test_the_survey_line_of_units_apart_is_unchanged(tmp_path):
+    """The usual sentence, word for word as before the one-unit and equal cases had their own (sample data:
+    sở 18,75 16,00 16,00 12,00 → 15,69; huyện 17,00 18,00 → 17,50)."""
+    lines = [p.text for p in _doc(tmp_path).paragraphs if p.text.startswith("+ Đối với")]
+    assert lines == [
+        "+ Đối với sở, ban, ngành: điểm trung bình 15,69/20 điểm, đạt 78,45%; có 01/04 đơn vị có điểm đạt được thấp "
+        "hơn điểm trung bình; Sở Nội vụ có điểm cao nhất, được 18,75 điểm, đạt 93,75%; Sở Xây dựng có điểm thấp "
+        "nhất, được 12,00 điểm, đạt 60%.",
+        "+ Đối với UBND huyện, thành phố: điểm trung bình 17,50/20 điểm, đạt 87,5%; có 01/02 đơn vị có điểm đạt được "
+        "thấp hơn điểm trung bình; UBND huyện Mộc Châu có điểm cao nhất, được 18,00 điểm, đạt 90%; UBND huyện Mai "
+        "Sơn có điểm thấp nhất, được 17,00 điểm, đạt 85%.",
+    ]
+
+
 def test_heading_block_sections_and_styles(tmp_path):
     doc = _doc(tmp_path, province="Sơn La", report_number="15", report_date=date(2025, 1, 5), signer="Nguyễn Văn A")
     block = doc.tables[0]

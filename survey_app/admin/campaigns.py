@@ -23,6 +23,7 @@ from ..packs import LoadedPack, PackError, PackIssue, load_pack
 from ..packs.archive import MAX_UPLOAD
 from ..packs.upload import load_upload, upload_kind
 from ..packs.xlsx import write_workbook
+from ..reads import read_only
 from ..services.steps import campaign_steps
 from ..services.survey import campaigns, closing
 from ..texts import fill, say_error
@@ -111,6 +112,7 @@ def campaign_create():
 
 @bp.get("/c/<code>/campaign")
 @roles(Role.ADMIN, Role.MONITOR)
+@read_only
 def campaign_page(code: str):
     """The campaign: its window, its pack, what is done and what comes next, and what an admin can do."""
     campaign = campaigns.get_campaign(code)
@@ -156,6 +158,7 @@ def close_confirm(code: str):
 
 @bp.get("/c/<code>/tieu-chi.xlsx")
 @roles(Role.ADMIN, Role.MONITOR)
+@read_only
 def campaign_workbook(code: str):
     """The campaign's pack as the criteria workbook: next year's starting point."""
     campaign = campaigns.get_campaign(code)

@@ -10,6 +10,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from ..auth import READ, check_unit, roles
 from ..errors import ServiceError
 from ..models import Role
+from ..reads import read_only
 from ..security import CHART_CSP
 from ..services import lagging, monitoring
 from ..services.delivery import queue, status
@@ -23,6 +24,7 @@ HEADLINE_ROWS = 5  # units and cells named in the headline; the tables below lis
 
 @bp.get("/c/<code>/")
 @roles(Role.ADMIN, Role.MONITOR)
+@read_only
 def dashboard(code: str):
     """Overview, unit × group table, live scores and charts; the page refreshes itself from the JSON API."""
     campaign = get_campaign(code)
@@ -75,6 +77,7 @@ def remind_units(code: str):
 
 @bp.get("/c/<code>/u/<unit_code>")
 @roles(*READ)
+@read_only
 def unit(code: str, unit_code: str):
     """One unit: its cells, its live score and who has not answered yet."""
     check_unit(unit_code)
@@ -143,6 +146,7 @@ def _plotly_source() -> str:
 
 @bp.get("/c/<code>/delivery")
 @roles(Role.ADMIN, Role.MONITOR)
+@read_only
 def delivery_page(code: str):
     """Messages by status, and every failure or bounce with its reason and another channel to try."""
     campaign = get_campaign(code)

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from ..auth import roles
 from ..errors import ServiceError
 from ..models import Campaign, CampaignStatus, ResponseStatus, Role
+from ..reads import read_only
 from ..services import monitoring
 from ..services.survey import review as reviewing
 from ..services.survey import review_list
@@ -33,6 +34,7 @@ def _page_number(values) -> int:
 
 @bp.get("/c/<code>/review")
 @roles(Role.ADMIN, Role.MONITOR)
+@read_only
 def review(code: str):
     """The validity summary; after close, one page of the responses that need a look, with the filters."""
     campaign = get_campaign(code)

@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from ..auth import roles
 from ..errors import ImportRejected, NotFound, ServiceError
 from ..models import Campaign, Role
+from ..reads import read_only
 from ..services.delivery import status
 from ..services.survey import invitations, people, roster
 from ..services.survey.campaigns import get_campaign
@@ -25,6 +26,7 @@ LIST_LIMIT = 500  # people shown at once; a search or a unit narrows the list
 
 @bp.get("/c/<code>/roster")
 @roles(Role.ADMIN, Role.MONITOR)
+@read_only
 def roster_home(code: str):
     """Units with their people, links and submissions; the file uploads and the templates."""
     campaign = get_campaign(code)
@@ -33,6 +35,7 @@ def roster_home(code: str):
 
 @bp.get("/c/<code>/roster/template/<kind>.xlsx")
 @roles(Role.ADMIN)
+@read_only
 def roster_template(code: str, kind: str):
     """The workbook to fill in: headers, a sample row and drop-down lists of this campaign's codes."""
     if kind not in KINDS:
@@ -107,6 +110,7 @@ def roster_confirm(code: str):
 
 @bp.get("/c/<code>/roster/people")
 @roles(Role.ADMIN, Role.MONITOR)
+@read_only
 def roster_people(code: str):
     """Officials of one unit (or everyone), searchable by name, email or phone, with their link state."""
     return _people_page(get_campaign(code), request.args.get("unit") or None, request.args.get("q", ""))
@@ -157,6 +161,7 @@ def roster_add(code: str):
 
 @bp.get("/c/<code>/roster/people/<int:respondent_id>")
 @roles(Role.ADMIN, Role.MONITOR)
+@read_only
 def roster_person(code: str, respondent_id: int):
     """One person: details, link state and messages (never answers); the admin's forms to change them."""
     campaign = get_campaign(code)

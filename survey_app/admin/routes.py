@@ -10,6 +10,7 @@ from ..auth import READ, roles
 from ..extensions import db
 from ..models import Campaign, Role, Unit
 from ..rate_limits import limited
+from ..reads import read_only
 from ..services import users
 from ..services.steps import campaign_steps
 from ..texts import say_error
@@ -46,6 +47,7 @@ def logout():
 
 @bp.get("/")
 @roles(*READ)
+@read_only
 def index():
     """Campaigns, newest first, each with its state and next step; a focal point goes straight to their unit."""
     campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.created_at.desc())).all()

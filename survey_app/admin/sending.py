@@ -23,6 +23,7 @@ from werkzeug.utils import secure_filename
 from ..auth import roles
 from ..errors import NotFound, ServiceError
 from ..models import Campaign, MessageStatus, Role
+from ..reads import read_only
 from ..security import CHART_CSP
 from ..services.delivery import preview, queue, status
 from ..services.survey import invitations, people
@@ -64,6 +65,7 @@ def _batch(campaign: Campaign):
 
 @bp.get("/c/<code>/send")
 @roles(Role.ADMIN, Role.MONITOR)
+@read_only
 def send_home(code: str):
     """Links issued, the send form, the progress of the latest (or a given) batch, letters and the links file."""
     campaign = get_campaign(code)
@@ -84,6 +86,7 @@ def send_home(code: str):
 
 @bp.get("/c/<code>/send/progress.json")
 @roles(Role.ADMIN, Role.MONITOR)
+@read_only
 def send_progress(code: str):
     """The batch's status counts, polled by the page's script."""
     campaign = get_campaign(code)
@@ -117,6 +120,7 @@ def _choice(campaign: Campaign, source) -> tuple[str, str, str | None] | None:
 
 @bp.get("/c/<code>/send/preview")
 @roles(Role.ADMIN, Role.MONITOR)
+@read_only
 def send_preview(code: str):
     """The message as one person of the scope would receive it, a placeholder in place of their link."""
     campaign = get_campaign(code)
@@ -173,6 +177,7 @@ def send_queue(code: str):
 
 @bp.get("/c/<code>/send/people")
 @roles(Role.ADMIN, Role.MONITOR)
+@read_only
 def send_people(code: str):
     """Each person's latest message per channel, with the reason of a failure in Vietnamese."""
     campaign = get_campaign(code)
@@ -217,6 +222,7 @@ def send_letters(code: str):
 
 @bp.get("/c/<code>/send/links")
 @roles(Role.ADMIN)
+@read_only
 def send_links(code: str):
     """What the links file is and why it is dangerous, before anyone downloads it."""
     campaign = get_campaign(code)

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from ..auth import roles
 from ..errors import ServiceError
+from ..reads import read_only
 from ..services import audit, users
 from ..texts import describe_audit, say_error
 from . import bp, texts
@@ -13,6 +14,7 @@ from . import bp, texts
 
 @bp.get("/users")
 @roles("admin")
+@read_only
 def user_list():
     """Every staff account with its role, unit and lock state."""
     return render_template("admin/users.html", users=users.list_users())
@@ -45,6 +47,7 @@ def user_reset():
 
 @bp.get("/audit")
 @roles("admin")
+@read_only
 def audit_log():
     """Who did what, newest first."""
     rows = [(e, *describe_audit(e.action, audit.params_of(e))) for e in audit.entries()]

@@ -11,6 +11,7 @@ from flask import jsonify
 from flask_login import current_user
 
 from ..auth import READ, roles
+from ..reads import read_only
 from ..services import lagging, monitoring
 from ..services.survey.campaigns import get_campaign
 from ..timeutil import aware
@@ -24,6 +25,7 @@ def _own_unit() -> str | None:
 
 @bp.get("/campaigns/<code>/progress")
 @roles(*READ)
+@read_only
 def progress(code: str):
     """Funnel per unit × group, sample status, what lags, overall counts and submissions per day."""
     campaign = get_campaign(code)
@@ -54,6 +56,7 @@ def progress(code: str):
 
 @bp.get("/campaigns/<code>/scores")
 @roles(*READ)
+@read_only
 def scores(code: str):
     """Live survey points per unit, area and total, with rank within the unit type."""
     campaign = get_campaign(code)

@@ -25,6 +25,7 @@ from .. import documents
 from ..auth import roles
 from ..errors import NotFound, ServiceError
 from ..models import Role
+from ..reads import read_only
 from ..security import CHART_CSP
 from ..services.index import build_index, compute_statistics, imports, lastyear, stored_statistics
 from ..services.survey import campaigns
@@ -51,6 +52,7 @@ def _uploads() -> Path:
 
 @bp.get("/")
 @roles(Role.ADMIN, Role.MONITOR)
+@read_only
 def home():
     """The newest campaign's index."""
     try:
@@ -62,6 +64,7 @@ def home():
 
 @bp.get("/c/<code>/")
 @roles(Role.ADMIN, Role.MONITOR)
+@read_only
 def overview(code: str):
     """Index tables per unit type, survey summary, stored statistics, charts, imports and downloads."""
     campaign = campaigns.get_campaign(code)
@@ -81,6 +84,7 @@ def overview(code: str):
         charts=charts,
         kinds=texts.KINDS,
         stats=stored_statistics(campaign),
+        alpha_notes=texts.ALPHA_NOTES,
     )
     resp = Response(page)
     # plotly.js adds <style> elements: allowed here, scripts still only from this site.
@@ -162,6 +166,7 @@ def _written(write, campaign_code: str) -> bytes:
 
 @bp.get("/c/<code>/chi-so-cchc.xlsx")
 @roles(Role.ADMIN, Role.MONITOR)
+@read_only
 def workbook(code: str):
     """The index workbook."""
     year = campaigns.get_campaign(code).pack.year
@@ -170,6 +175,7 @@ def workbook(code: str):
 
 @bp.get("/c/<code>/bao-cao.docx")
 @roles(Role.ADMIN, Role.MONITOR)
+@read_only
 def report(code: str):
     """The report draft."""
     year = campaigns.get_campaign(code).pack.year
@@ -178,6 +184,7 @@ def report(code: str):
 
 @bp.get("/c/<code>/bao-cao.pdf")
 @roles(Role.ADMIN, Role.MONITOR)
+@read_only
 def report_pdf(code: str):
     """The report draft as PDF (LibreOffice on the server; the page says so when it is not installed)."""
     model = build_index(campaigns.get_campaign(code))
@@ -194,6 +201,7 @@ def report_pdf(code: str):
 
 @bp.get("/c/<code>/bieu-do.html")
 @roles(Role.ADMIN, Role.MONITOR)
+@read_only
 def charts(code: str):
     """The standalone chart report (works offline)."""
     html = documents.charts_html(build_index(campaigns.get_campaign(code)))
@@ -202,6 +210,7 @@ def charts(code: str):
 
 @bp.get("/c/<code>/mau-tham-dinh.xlsx")
 @roles(Role.ADMIN)
+@read_only
 def template(code: str):
     """The appraisal form to fill in."""
     buf = io.BytesIO()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash
 
 from ..contacts import normalise_email
+from ..db_setup import reading
 from ..errors import NotFound, ServiceError
 from ..extensions import db
 from ..models import Role, Unit, User
@@ -139,8 +141,24 @@ def user_for_session(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdecimal() and version.isdecimal()):
         return None  # also a session from before session versions
-    user = db.session.get(User, int(user_id))
+    user = _read_user(lambda: db.session.get(User, int(user_id)))
     return user if user is not None and user.session_version == int(version) else None
+
+
+def _read_user(load: Callable[[], User | None]) -> User | None:
+    """Load the signed-in user, for every request of the office, in `reading()`: on SQLite no write lock
+    is taken (an admin's page view would otherwise hold it from here to the end of the request). The
+    user leaves the session before the block's end would expire it, so reading `current_user` later
+    sends no statement. Inside a transaction already open, or with changes staged, the user is read as
+    before and left in the session (it may be one of the changes yet to be written)."""
+    session = db.session()
+    if session.in_transaction() or session.dirty or session.new:
+        return load()
+    with reading():
+        user = load()
+        if user is not None:
+            db.session.expunge(user)
+    return user
 
 
 def end_sessions(user_id: int) -> None:
@@ -182,7 +200,8 @@ def issue_api_token(email: str) -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.api_token_hash == _hash(token)))
+    """Flask-Login's request loader: the user of a script's bearer token."""
+    return _read_user(lambda: db.session.scalar(sa.select(User).where(User.api_token_hash == _hash(token))))
 
 
 def list_users() -> list[User]:

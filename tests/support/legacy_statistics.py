@@ -1,6 +1,7 @@
 """The statistics as they were before the answers became columns (analysis/ at commit be9be1f, when
 `bootstrap_survey_scores`, `area_alphas` and `group_differences` read one dict per answer), kept
-verbatim as the reference the vectorised versions must equal, float for float. Only what did not change
+verbatim (but for the alpha notes, codes since) as the reference the vectorised versions must equal,
+float for float. Only what did not change
 is imported (the result types, _UnitData, cronbach_alpha); the functions, the resampling helpers
 included, are copied as they were.
 """
@@ -195,16 +196,16 @@ def area_alphas(answers: Table, questions: Table, units: dict[str, str], *, min_
     out = []
     for (unit_type, area), codes in items.items():
         if len(codes) < 2:
-            out.append(AlphaResult(unit_type, area, len(codes), 0, None, "một câu hỏi"))
+            out.append(AlphaResult(unit_type, area, len(codes), 0, None, "one_question"))
             continue
         rows = [[c[q] for q in codes] for c in by_type.get(unit_type, []) if all(q in c for q in codes)]
         if len(rows) < min_cases:
-            out.append(AlphaResult(unit_type, area, len(codes), len(rows), None, "không đủ phiếu trả lời đủ các câu"))
+            out.append(AlphaResult(unit_type, area, len(codes), len(rows), None, "too_few_complete"))
             continue
         try:
             out.append(AlphaResult(unit_type, area, len(codes), len(rows), cronbach_alpha(rows)))
         except ValueError:
-            out.append(AlphaResult(unit_type, area, len(codes), len(rows), None, "các câu trả lời không khác nhau"))
+            out.append(AlphaResult(unit_type, area, len(codes), len(rows), None, "no_variance"))
     return out
 
 

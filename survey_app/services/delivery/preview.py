@@ -68,7 +68,6 @@ def preview_message(
 
     address, skip = address_for(channel, person, telegram_links.chats_by_respondent([person.id]))
     data = content.get("template_data")
-    db.session.rollback()
     return MessagePreview(
         channel,
         kind,

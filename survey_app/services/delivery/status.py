@@ -1,4 +1,7 @@
-"""Reads about delivery for the dashboard and the CLI, plus recording bounces that arrive later."""
+"""Reads about delivery for the dashboard and the CLI, plus recording bounces that arrive later.
+
+The reads the pages poll run in `db_setup.reading()`: on SQLite no write lock is taken, and none is
+left held (where a rollback after the read used to release it, and ended a caller's transaction too)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import sqlalchemy as sa
 
 from analysis.vntext import sort_key
 
+from ...db_setup import reading
 from ...extensions import db
 from ...models import Campaign, Channel, MessageStatus, OutboxMessage, Respondent, Unit
 from ...timeutil import aware, now
@@ -112,12 +116,13 @@ def status_counts(message_ids: list[int] | None = None, campaign: Campaign | Non
     if campaign is not None:
         query = query.where(M.campaign_id == campaign.id)
     counts: Counter = Counter()
-    if message_ids is None:
-        counts.update(dict(db.session.execute(query).all()))
-    else:
-        for start in range(0, len(message_ids), 5000):
-            counts.update(dict(db.session.execute(query.where(M.id.in_(message_ids[start : start + 5000]))).all()))
-    db.session.rollback()
+    with reading():
+        if message_ids is None:
+            counts.update(dict(db.session.execute(query).all()))
+        else:
+            for start in range(0, len(message_ids), 5000):
+                chunk = query.where(M.id.in_(message_ids[start : start + 5000]))
+                counts.update(dict(db.session.execute(chunk).all()))
     return counts
 
 
@@ -158,24 +163,20 @@ def batch_at(number: int) -> datetime:
 
 def latest_batch(campaign: Campaign) -> datetime | None:
     """When the campaign's most recent messages were queued."""
-    found = db.session.scalar(sa.select(sa.func.max(M.created_at)).where(M.campaign_id == campaign.id))
-    db.session.rollback()
+    with reading():
+        found = db.session.scalar(sa.select(sa.func.max(M.created_at)).where(M.campaign_id == campaign.id))
     return aware(found) if found else None
 
 
 def batch_counts(campaign: Campaign, batch: datetime) -> Counter:
     """status → number of the batch's messages, for its progress bar."""
-    counts = Counter(
-        dict(
-            db.session.execute(
-                sa.select(M.status, sa.func.count())
-                .where(M.campaign_id == campaign.id, M.created_at == aware(batch).astimezone(UTC))
-                .group_by(M.status)
-            ).all()
-        )
+    query = (
+        sa.select(M.status, sa.func.count())
+        .where(M.campaign_id == campaign.id, M.created_at == aware(batch).astimezone(UTC))
+        .group_by(M.status)
     )
-    db.session.rollback()
-    return counts
+    with reading():
+        return Counter(dict(db.session.execute(query).all()))
 
 
 # Due messages that waited this long while nothing moved on their channel mean no worker is running.
@@ -196,26 +197,14 @@ def stalled_channels(grace_seconds: float = STALL_SECONDS) -> list[Stall]:
     than `grace_seconds` while none was sent or held by a worker in that time."""
     at = now()
     cutoff = at - timedelta(seconds=grace_seconds)
-    overdue = db.session.execute(
-        sa.select(M.channel, sa.func.count(), sa.func.min(M.next_attempt_at))
-        .where(M.status == MessageStatus.PENDING, M.next_attempt_at <= cutoff)
-        .group_by(M.channel)
-    ).all()
-    moving = set()
-    if overdue:
-        moving = set(
-            db.session.scalars(
-                sa.select(M.channel)
-                .where(
-                    sa.or_(
-                        sa.and_(M.status == MessageStatus.SENDING, M.lease_until > at),
-                        M.sent_at >= cutoff,
-                    )
-                )
-                .distinct()
-            )
-        )
-    db.session.rollback()
+    moving_now = sa.or_(sa.and_(M.status == MessageStatus.SENDING, M.lease_until > at), M.sent_at >= cutoff)
+    with reading():
+        overdue = db.session.execute(
+            sa.select(M.channel, sa.func.count(), sa.func.min(M.next_attempt_at))
+            .where(M.status == MessageStatus.PENDING, M.next_attempt_at <= cutoff)
+            .group_by(M.channel)
+        ).all()
+        moving = set(db.session.scalars(sa.select(M.channel).where(moving_now).distinct())) if overdue else set()
     return [Stall(ch, n, aware(since)) for ch, n, since in sorted(overdue) if ch not in moving]
 
 
@@ -243,12 +232,12 @@ def delivery_by_person(
     )
     if unit_code:
         people = people.where(Unit.code == unit_code)
-    found = db.session.execute(people).all()
-    messages = last_messages(campaign, [p[0] for p in found]) if unit_code else last_messages(campaign)
+    with reading():
+        found = db.session.execute(people).all()
+        messages = last_messages(campaign, [p[0] for p in found]) if unit_code else last_messages(campaign)
     rows = [
         PersonDelivery(rid, name, code, unit_name, messages.get(rid, {}))
         for rid, name, code, unit_name in found
         if status is None or any(m.status == status for m in messages.get(rid, {}).values())
     ]
-    db.session.rollback()
     return sorted(rows, key=lambda p: (p.unit_code, sort_key(p.full_name)))

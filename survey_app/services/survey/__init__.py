@@ -5,7 +5,8 @@
 - `roster`: `plan_units`, `plan_respondents` (the preview), `import_units`, `import_respondents`
 - `people`: `list_people`, `get_person`, `add_person`, `correct_person`, `remove_person`, `unit_rosters`,
   `roster_codes`; `roster_checks`: the checks every row and form goes through
-- `invitations`: `issue_invitations`, `reissue_invitation`, `resolve`, `link_for`, `links_export`, `export_links`
+- `invitations`: `issue_invitations`, `reissue_invitation`, `link_for`, `links_export`, `export_links`;
+  `links`: `find`, `read` (a token's invitation, respondent, unit and campaign as plain values)
 - `responding`: `open_questionnaire`, `save_answers`, `submit` (refusals: `Refused` and its kinds)
 - `tallies`: `add_response`, `bump_progress`, `rebuild_tallies`, `snapshot`
 - `scores`: `unit_scores`, `tally_rows`

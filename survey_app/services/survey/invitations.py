@@ -1,4 +1,5 @@
-"""Personal links: issued, re-issued (revoking the old one), resolved, exported.
+"""Personal links: issued, re-issued (revoking the old one), exported. A token is read back by
+`links.find` (one statement, plain values), which every questionnaire request uses.
 
 A token is derived as HMAC-SHA256(LINK_SECRET, campaign:nonce), with a fresh 128-bit random nonce
 per issue, cut to 24 URL-safe characters (144 bits). The database keeps the nonce and the token's
@@ -22,7 +23,6 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import joinedload
 
 from analysis.cells import neutralise_row, phone_cell
 
@@ -150,25 +150,6 @@ def reissue_invitation(campaign: Campaign, person_key: str = "", respondent_id: 
     db.session.commit()
     log.info("campaign %s: invitation %s revoked and re-issued as %s", campaign.code, old.id, new.id)
     return new
-
-
-def resolve(token: str, lock: bool = False) -> Invitation:
-    """The invitation behind a token (revoked ones included, so the caller can answer 410).
-
-    With `lock`, the row stays locked until the transaction ends (PostgreSQL; SQLite already
-    holds the write lock from BEGIN IMMEDIATE).
-    """
-    query = (
-        sa.select(Invitation)
-        .options(joinedload(Invitation.respondent))
-        .where(Invitation.token_hash == hash_token(token))
-    )
-    if lock:
-        query = query.with_for_update(of=Invitation).execution_options(populate_existing=True)
-    invitation = db.session.scalar(query)
-    if invitation is None:
-        raise NotFound("unknown_link")
-    return invitation
 
 
 def _owner_only(path: str | Path):
