@@ -15,7 +15,7 @@ SQLite writer lock is never waited for by its own holder.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -79,13 +79,41 @@ _HELD: ContextVar = ContextVar("survey_direct_connection", default=None)
 
 
 @contextmanager
+def _translated(raw=None) -> Iterator[None]:
+    """A DBAPI error as SQLAlchemy raises it (sa.exc.OperationalError…), so callers and the 503 page see
+    the same errors on this path as through a Session; a lost connection is invalidated with every other
+    connection of its pool, as SQLAlchemy's Connection does, so the pool reconnects by itself."""
+    dialect = db.engine.dialect
+    try:
+        yield
+    except dialect.loaded_dbapi.Error as exc:
+        lost = raw is not None and dialect.is_disconnect(exc, raw.dbapi_connection, None)
+        if lost:
+            db.engine.pool._invalidate(raw, exc)  # this connection, and the pool's older ones at checkout
+        raise sa.exc.DBAPIError.instance(
+            None,
+            None,
+            exc,
+            dialect.loaded_dbapi.Error,
+            hide_parameters=True,
+            connection_invalidated=lost,
+            dialect=dialect,
+        ) from exc
+
+
+def _checkout():
+    with _translated():
+        return db.engine.raw_connection()
+
+
+@contextmanager
 def holding() -> Iterator[None]:
     """Within the block, `rows` and `writing` share one pooled connection, checked out once (a tap's read
     and write); outside one, each checks out its own."""
     if _HELD.get() is not None:
         yield
         return
-    raw = db.engine.raw_connection()
+    raw = _checkout()
     token = _HELD.set(raw)
     try:
         yield
@@ -98,11 +126,13 @@ def holding() -> Iterator[None]:
 def _connection() -> Iterator[Any]:
     held = _HELD.get()
     if held is not None:
-        yield held
+        with _translated(held):
+            yield held
         return
-    raw = db.engine.raw_connection()
+    raw = _checkout()
     try:
-        yield raw
+        with _translated(raw):
+            yield raw
     finally:
         raw.close()  # back to the pool, which lets the process's writer lock go (db_setup)
 
@@ -124,7 +154,8 @@ def rows(statement: Statement, params: Mapping[str, Any]) -> list[tuple]:
         finally:
             cursor.close()
             if on_postgresql:
-                raw.driver_connection.autocommit = False
+                with suppress(dialect.loaded_dbapi.Error):  # a lost connection: the read's error is the one to see
+                    raw.driver_connection.autocommit = False
 
 
 class Writer:
@@ -162,17 +193,20 @@ def writing() -> Iterator[Writer]:
     with _connection() as raw:
         if on_sqlite:
             db_setup.hold_writer(raw.info)
-        cursor = raw.cursor()
         try:
-            if on_sqlite:
-                cursor.execute("BEGIN IMMEDIATE")
+            cursor = raw.cursor()
             try:
+                if on_sqlite:
+                    cursor.execute("BEGIN IMMEDIATE")
                 yield Writer(cursor, dialect)
+                raw.commit()
             except BaseException:
-                raw.rollback()
+                if raw.is_valid:
+                    with suppress(dialect.loaded_dbapi.Error):  # the error that brought us here is the one to see
+                        raw.rollback()
                 raise
-            raw.commit()
+            finally:
+                cursor.close()
         finally:
-            cursor.close()
             if on_sqlite:
                 db_setup.release_writer(raw.info)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
+
 from survey_app.extensions import db
 from survey_app.services.survey import links, responding
 
@@ -107,3 +109,26 @@ def test_the_direct_read_gives_what_the_session_gives(app, client, sonla):
     assert direct_link == session_link
     assert direct_link.started_at is not None and isinstance(direct_link.draft, bytes)
     assert direct_link.campaign.opens_at == session_link.campaign.opens_at
+
+
+def test_a_matrix_page_follows_a_renamed_unit_at_once(app, client, matrix):
+    """The rated units' name order is kept per process, keyed by the rows as read: a unit renamed while
+    the campaign runs moves to its new place on the next request."""
+    from survey_app.models import Unit
+
+    token = matrix.token("p3@thu.example")
+    before = [s.unit.code for s in responding.open_questionnaire(token).sections]
+    assert before == sorted(before, key=lambda c: _name(matrix, c))
+    first = db.session.scalar(sa.select(Unit).where(Unit.campaign_id == matrix.campaign.id, Unit.code == before[0]))
+    first.name = "Ủy ban Zê cuối cùng"
+    db.session.commit()
+    after = [s.unit.code for s in responding.open_questionnaire(token).sections]
+    assert after == [*before[1:], before[0]]
+
+
+def _name(setup, code: str) -> str:
+    from analysis.vntext import sort_key
+    from survey_app.models import Unit
+
+    name = db.session.scalar(sa.select(Unit.name).where(Unit.campaign_id == setup.campaign.id, Unit.code == code))
+    return sort_key(name)
