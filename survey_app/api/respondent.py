@@ -102,4 +102,4 @@ def save_answers(token: str):
 def submit(token: str):
     """Submit once (optionally with the last answers); 409 for every later attempt."""
     q, err = _call(lambda: responding.submit(token, answers_from_body(required=False), link=read_link()))
-    return err or mix_after(jsonify(status="submitted"), q.campaign.code)
+    return err or mix_after(jsonify(status="submitted"), q.campaign)

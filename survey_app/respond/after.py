@@ -9,18 +9,19 @@ import logging
 from flask import Response, current_app
 
 from ..services.survey import mixing
-from ..services.survey.campaigns import get_campaign
+from ..services.survey.links import CampaignView
 
 log = logging.getLogger(__name__)
 
 
-def mix_after(response: Response, campaign_code: str) -> Response:
+def mix_after(response: Response, campaign: CampaignView) -> Response:
+    """`campaign` as the submit read it: the mixer's first look needs its id and pack, no ORM load."""
     app = current_app._get_current_object()
 
     def run() -> None:
         with app.app_context():
             try:
-                mixing.mix(get_campaign(campaign_code))
+                mixing.mix(campaign)
             except Exception:  # never lost: the sealed submission waits for the next run
                 log.exception("mixer after a submit failed; the next run or closing will release it")
 

@@ -75,7 +75,7 @@ def save(token: str):
             q, refusal = _guarded(lambda: responding.submit(token, answers, link=read_link()))
             if refusal:
                 return refusal
-            return mix_after(redirect(url_for(".questionnaire", token=token), code=303), q.campaign.code)
+            return mix_after(redirect(url_for(".questionnaire", token=token), code=303), q.campaign)
         q, refusal = _guarded(lambda: responding.save_answers(token, answers, link=read_link()))
     except refusals.AlreadySubmitted as exc:
         return _message(exc.code)

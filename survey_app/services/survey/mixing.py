@@ -32,6 +32,7 @@ from ...db_setup import reading
 from ...extensions import db
 from ...models import Answer, Campaign, Response, ResponseStatus, SealedResponse
 from ...timeutil import today_vn
+from .links import CampaignView
 from .sealing import submission_purpose, unseal
 from .tallies import Counted, add_responses
 
@@ -58,8 +59,9 @@ class _Waiting:
         return frozenset((unit, self.group) for unit, _, _ in self.answers)
 
 
-def mix(campaign: Campaign, flush: bool = False, commit: bool = True) -> MixReport:
-    """Release what can be released now (everything with `flush`, when the campaign closes)."""
+def mix(campaign: Campaign | CampaignView, flush: bool = False, commit: bool = True) -> MixReport:
+    """Release what can be released now (everything with `flush`, when the campaign closes). The campaign's
+    id, code, pack and pack hash are all it reads: a submit passes the view it read with the link."""
     if not flush:
         # The first look reads only (on SQLite without the write lock), and opens only what it has not
         # seen before: after most submits there is nothing to release yet, and the look must neither queue
@@ -134,7 +136,7 @@ def _waiting_cells(campaign_id: int) -> dict[str, frozenset]:
     return current
 
 
-def _waiting(campaign: Campaign, lock: bool) -> list[_Waiting]:
+def _waiting(campaign: Campaign | CampaignView, lock: bool) -> list[_Waiting]:
     query = sa.select(SealedResponse.id, SealedResponse.sealed).where(SealedResponse.campaign_id == campaign.id)
     if lock and db.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)  # SQLite: the write lock is taken at BEGIN
@@ -146,7 +148,7 @@ def _waiting(campaign: Campaign, lock: bool) -> list[_Waiting]:
     return out
 
 
-def _write(campaign: Campaign, chosen: list[_Waiting]) -> None:
+def _write(campaign: Campaign | CampaignView, chosen: list[_Waiting]) -> None:
     """Responses in random order, with random ids and the release day; tallies; the sealed rows gone."""
     _shuffle(chosen)
     day = today_vn()
