@@ -70,7 +70,7 @@ class Statement:
         return prepared
 
 
-def _session_in_transaction() -> bool:
+def session_in_transaction() -> bool:
     """Whether the request's Session holds a transaction; a request that never used it gets none made."""
     return db.session.registry.has() and db.session().in_transaction()
 
@@ -140,7 +140,7 @@ def _connection() -> Iterator[Any]:
 def rows(statement: Statement, params: Mapping[str, Any]) -> list[tuple]:
     """The rows of a SELECT, read as committed now: in autocommit (no BEGIN, no SQLite write lock, one round
     trip on PostgreSQL), or in the Session's open transaction."""
-    if _session_in_transaction():
+    if session_in_transaction():
         return [tuple(r) for r in db.session.execute(statement.statement, params)]
     dialect = db.engine.dialect
     on_postgresql = dialect.name == "postgresql"
@@ -185,7 +185,7 @@ def writing() -> Iterator[Writer]:
     it takes the write lock at BEGIN (BEGIN IMMEDIATE, after the process's writer lock, which is let go
     at the end of the block), as every write transaction does (`db_setup`). Inside an open Session
     transaction the statements join it, and its owner commits."""
-    if _session_in_transaction():
+    if session_in_transaction():
         yield Writer()
         return
     dialect = db.engine.dialect

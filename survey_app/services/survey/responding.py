@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from ...direct import Statement, Writer, writing
+from ...direct import Statement, Writer, session_in_transaction, writing
 from ...errors import NotFound
 from ...extensions import db
 from ...models import Invitation, SealedResponse
@@ -170,7 +170,7 @@ def _read(token: str, writer: Writer | None = None) -> Link:
 def _commit_session() -> None:
     """Commit what a caller's open Session transaction holds (the writes joined it); without one, the
     writes were committed by their own transaction and there is nothing to do."""
-    if db.session.registry.has() and db.session().in_transaction():
+    if session_in_transaction():
         db.session.commit()
 
 
